@@ -1,0 +1,679 @@
+//! The vault document and its rules (add, use, unuse, replace, rename, warn); pure, no I/O.
+//!
+//! Every state change carries a timestamp and every code a stable id, so two
+//! copies of a vault can later be merged without losing a used mark. "Now" is
+//! always passed in, so tests control time.
+
+use std::collections::BTreeMap;
+
+use rand::RngExt;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use zeroize::Zeroizing;
+
+use crate::name::ServiceName;
+
+/// The version of the vault document this program writes and understands.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Warn when a set of one-time codes has this many unused codes or fewer.
+pub const DEFAULT_THRESHOLD: u32 = 3;
+
+/// A point in time, always UTC.
+pub type Timestamp = OffsetDateTime;
+
+/// The whole vault: every service and its codes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Vault {
+    /// Document format version; a newer one is refused, never rewritten.
+    pub version: u32,
+    /// Services keyed by their normalised name.
+    #[serde(default)]
+    pub services: BTreeMap<ServiceName, Service>,
+}
+
+/// What kind of codes a service issues.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SetKind {
+    /// A set of one-time codes (GitHub, Google, ...).
+    #[default]
+    Set,
+    /// One code at a time, which the service replaces after each use.
+    Single,
+    /// One reusable recovery key.
+    RecoveryKey,
+}
+
+/// One service's codes and settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Service {
+    /// When the current set was added.
+    #[serde(with = "time::serde::rfc3339")]
+    pub added: Timestamp,
+    /// When anything about this service last changed.
+    #[serde(with = "time::serde::rfc3339")]
+    pub changed: Timestamp,
+    #[serde(default)]
+    pub kind: SetKind,
+    /// Warn at or under this many unused codes; `None` means the default for the kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The current set, in the order the service issued it.
+    pub codes: Vec<Code>,
+    /// Earlier sets this one replaced, oldest first; kept, never silently dropped.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retired: Vec<RetiredSet>,
+}
+
+/// One backup code and its state.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Code {
+    /// Stable random id, so copies of a vault can be merged.
+    pub id: String,
+    /// The code as the user types it at the service.
+    pub code: String,
+    /// When it was used, or `None` while unused.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub used: Option<Timestamp>,
+    /// When its state last changed (added, used or put back).
+    #[serde(with = "time::serde::rfc3339")]
+    pub changed: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A set that a newer set replaced.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RetiredSet {
+    #[serde(with = "time::serde::rfc3339")]
+    pub added: Timestamp,
+    #[serde(with = "time::serde::rfc3339")]
+    pub retired: Timestamp,
+    pub codes: Vec<Code>,
+}
+
+/// A code to store, as the importer found it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewCode {
+    pub code: String,
+    /// The user had already marked it used (struck through, ticked).
+    pub used: bool,
+}
+
+/// What a rule refused. Messages never contain a code.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum VaultError {
+    #[error("no service named '{name}' in the vault{}", suggest(suggestions))]
+    UnknownService {
+        name: String,
+        suggestions: Vec<String>,
+    },
+    #[error(
+        "'{0}' is already in the vault; to store a new set in its place run: bcode add {0} --replace"
+    )]
+    ServiceExists(String),
+    #[error("no codes to store for '{0}'")]
+    NoCodes(String),
+    #[error(
+        "'{0}' has no unused codes left; generate a new set at the service, then run: bcode add {0} --replace"
+    )]
+    NoUnusedCodes(String),
+    #[error("that code is not in the current set of '{0}' (see: bcode show {0})")]
+    CodeNotFound(String),
+    #[error("that code of '{service}' was already used on {}", day(*.used))]
+    CodeAlreadyUsed { service: String, used: Timestamp },
+    #[error("that code of '{0}' is not marked used")]
+    CodeNotUsed(String),
+    #[error("the same code appears twice in the set for '{0}'")]
+    DuplicateCode(String),
+}
+
+fn suggest(names: &[String]) -> String {
+    if names.is_empty() {
+        "; see: bcode list".to_string()
+    } else {
+        format!("; did you mean: {}?", names.join(", "))
+    }
+}
+
+/// A date as `2026-12-03`.
+pub fn day(t: Timestamp) -> String {
+    let d = t.date();
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+/// A time as `2026-12-03 16:47 UTC`.
+pub fn minute(t: Timestamp) -> String {
+    format!("{} {:02}:{:02} UTC", day(t), t.hour(), t.minute())
+}
+
+/// The code as compared when the user types it: no spaces or dashes.
+fn compact(code: &str) -> String {
+    code.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect()
+}
+
+fn new_id() -> String {
+    format!("{:016x}", rand::rng().random::<u64>())
+}
+
+/// A service's counts, for `list`, `check` and warnings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Status {
+    pub unused: usize,
+    pub total: usize,
+    pub last_used: Option<Timestamp>,
+    pub threshold: u32,
+    /// At or under the threshold: time to get a new set.
+    pub low: bool,
+}
+
+impl Default for Vault {
+    fn default() -> Self {
+        Vault::new()
+    }
+}
+
+impl Vault {
+    /// An empty vault.
+    pub fn new() -> Self {
+        Vault {
+            version: FORMAT_VERSION,
+            services: BTreeMap::new(),
+        }
+    }
+
+    /// The service with this name, or an error suggesting the nearest names.
+    pub fn service(&self, name: &ServiceName) -> Result<&Service, VaultError> {
+        self.services
+            .get(name)
+            .ok_or_else(|| self.unknown(name.as_str()))
+    }
+
+    fn service_mut(&mut self, name: &ServiceName) -> Result<&mut Service, VaultError> {
+        let err = self.unknown(name.as_str());
+        self.services.get_mut(name).ok_or(err)
+    }
+
+    fn unknown(&self, name: &str) -> VaultError {
+        let mut scored: Vec<(f64, &str)> = self
+            .services
+            .keys()
+            .map(|k| {
+                let k = k.as_str();
+                let score = if k.starts_with(name) || name.starts_with(k) {
+                    1.0
+                } else {
+                    strsim::jaro_winkler(name, k)
+                };
+                (score, k)
+            })
+            .filter(|(s, _)| *s >= 0.8)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+        VaultError::UnknownService {
+            name: name.to_string(),
+            suggestions: scored.iter().take(3).map(|(_, k)| k.to_string()).collect(),
+        }
+    }
+
+    /// Stores a new service, or with `replace` retires the current set and stores this one.
+    pub fn add(
+        &mut self,
+        name: &ServiceName,
+        codes: &[NewCode],
+        kind: SetKind,
+        replace: bool,
+        now: Timestamp,
+    ) -> Result<(), VaultError> {
+        if codes.is_empty() {
+            return Err(VaultError::NoCodes(name.to_string()));
+        }
+        let mut seen = std::collections::HashSet::new();
+        if !codes.iter().all(|c| seen.insert(compact(&c.code))) {
+            return Err(VaultError::DuplicateCode(name.to_string()));
+        }
+        let fresh: Vec<Code> = codes
+            .iter()
+            .map(|c| Code {
+                id: new_id(),
+                code: c.code.clone(),
+                used: c.used.then_some(now),
+                changed: now,
+                note: None,
+            })
+            .collect();
+        match self.services.get_mut(name) {
+            Some(_) if !replace => Err(VaultError::ServiceExists(name.to_string())),
+            Some(service) => {
+                let old = std::mem::take(&mut service.codes);
+                service.retired.push(RetiredSet {
+                    added: service.added,
+                    retired: now,
+                    codes: old,
+                });
+                service.codes = fresh;
+                service.added = now;
+                service.changed = now;
+                service.kind = kind;
+                Ok(())
+            }
+            None => {
+                self.services.insert(
+                    name.clone(),
+                    Service {
+                        added: now,
+                        changed: now,
+                        kind,
+                        threshold: None,
+                        note: None,
+                        codes: fresh,
+                        retired: Vec::new(),
+                    },
+                );
+                Ok(())
+            }
+        }
+    }
+
+    /// Marks the next unused code used and returns it.
+    pub fn use_next(&mut self, name: &ServiceName, now: Timestamp) -> Result<String, VaultError> {
+        let service = self.service_mut(name)?;
+        let code = service
+            .codes
+            .iter_mut()
+            .find(|c| c.used.is_none())
+            .ok_or_else(|| VaultError::NoUnusedCodes(name.to_string()))?;
+        code.used = Some(now);
+        code.changed = now;
+        service.changed = now;
+        Ok(code.code.clone())
+    }
+
+    /// Marks a specific code (typed from paper) used; returns the stored form.
+    pub fn mark_used(
+        &mut self,
+        name: &ServiceName,
+        typed: &str,
+        now: Timestamp,
+    ) -> Result<String, VaultError> {
+        let service = self.service_mut(name)?;
+        let i = service
+            .find_code(typed)
+            .ok_or_else(|| VaultError::CodeNotFound(name.to_string()))?;
+        let code = &mut service.codes[i];
+        if let Some(used) = code.used {
+            return Err(VaultError::CodeAlreadyUsed {
+                service: name.to_string(),
+                used,
+            });
+        }
+        code.used = Some(now);
+        code.changed = now;
+        service.changed = now;
+        Ok(code.code.clone())
+    }
+
+    /// Marks a used code unused again (the login failed).
+    pub fn mark_unused(
+        &mut self,
+        name: &ServiceName,
+        typed: &str,
+        now: Timestamp,
+    ) -> Result<String, VaultError> {
+        let service = self.service_mut(name)?;
+        let i = service
+            .find_code(typed)
+            .ok_or_else(|| VaultError::CodeNotFound(name.to_string()))?;
+        let code = &mut service.codes[i];
+        if code.used.is_none() {
+            return Err(VaultError::CodeNotUsed(name.to_string()));
+        }
+        code.used = None;
+        code.changed = now;
+        service.changed = now;
+        Ok(code.code.clone())
+    }
+
+    /// Removes a service and all its sets.
+    pub fn remove(&mut self, name: &ServiceName) -> Result<Service, VaultError> {
+        let err = self.unknown(name.as_str());
+        self.services.remove(name).ok_or(err)
+    }
+
+    /// Renames a service; refuses to overwrite another.
+    pub fn rename(
+        &mut self,
+        old: &ServiceName,
+        new: &ServiceName,
+        now: Timestamp,
+    ) -> Result<(), VaultError> {
+        if old == new {
+            self.service(old)?;
+            return Ok(());
+        }
+        if self.services.contains_key(new) {
+            return Err(VaultError::ServiceExists(new.to_string()));
+        }
+        let mut service = self.remove(old)?;
+        service.changed = now;
+        self.services.insert(new.clone(), service);
+        Ok(())
+    }
+
+    /// Sets the warning threshold (`None`: back to the default).
+    pub fn set_threshold(
+        &mut self,
+        name: &ServiceName,
+        threshold: Option<u32>,
+        now: Timestamp,
+    ) -> Result<(), VaultError> {
+        let service = self.service_mut(name)?;
+        service.threshold = threshold;
+        service.changed = now;
+        Ok(())
+    }
+
+    /// Sets or clears the service's note.
+    pub fn set_note(
+        &mut self,
+        name: &ServiceName,
+        note: Option<String>,
+        now: Timestamp,
+    ) -> Result<(), VaultError> {
+        let service = self.service_mut(name)?;
+        service.note = note;
+        service.changed = now;
+        Ok(())
+    }
+
+    /// Services at or under their warning threshold, with their status.
+    pub fn low_services(&self) -> Vec<(&ServiceName, Status)> {
+        self.services
+            .iter()
+            .map(|(n, s)| (n, s.status()))
+            .filter(|(_, st)| st.low)
+            .collect()
+    }
+}
+
+impl Service {
+    /// Counts and the warning state of the current set.
+    pub fn status(&self) -> Status {
+        let unused = self.unused_codes().count();
+        let threshold = self.threshold.unwrap_or(match self.kind {
+            SetKind::Set => DEFAULT_THRESHOLD,
+            SetKind::Single | SetKind::RecoveryKey => 0,
+        });
+        Status {
+            unused,
+            total: self.codes.len(),
+            last_used: self.codes.iter().filter_map(|c| c.used).max(),
+            threshold,
+            low: unused <= threshold as usize,
+        }
+    }
+
+    /// The codes not yet used, in order.
+    pub fn unused_codes(&self) -> impl Iterator<Item = &Code> {
+        self.codes.iter().filter(|c| c.used.is_none())
+    }
+
+    /// Finds a code as the user typed it: spaces and dashes ignored; an exact
+    /// match first, then a case-insensitive one.
+    pub fn find_code(&self, typed: &str) -> Option<usize> {
+        let typed = compact(typed);
+        if typed.is_empty() {
+            return None;
+        }
+        self.codes
+            .iter()
+            .position(|c| compact(&c.code) == typed)
+            .or_else(|| {
+                let lower = typed.to_lowercase();
+                let matches: Vec<usize> = self
+                    .codes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| compact(&c.code).to_lowercase() == lower)
+                    .map(|(i, _)| i)
+                    .collect();
+                (matches.len() == 1).then(|| matches[0])
+            })
+    }
+}
+
+/// Why a decrypted document could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    #[error(
+        "the vault was written by a newer bcode (format {found}; this one reads up to {FORMAT_VERSION}); upgrade bcode to open it"
+    )]
+    NewerVersion { found: u64 },
+    #[error("the vault document is not valid: {0}")]
+    Invalid(String),
+}
+
+/// Reads a decrypted vault document.
+pub fn decode(bytes: &[u8]) -> Result<Vault, DecodeError> {
+    #[derive(Deserialize)]
+    struct VersionOnly {
+        version: u64,
+    }
+    // Check the version first, so a newer document with fields we do not know
+    // gets the right message. serde_json errors name a line and column, never content.
+    let v: VersionOnly =
+        serde_json::from_slice(bytes).map_err(|e| DecodeError::Invalid(e.to_string()))?;
+    if v.version > u64::from(FORMAT_VERSION) {
+        return Err(DecodeError::NewerVersion { found: v.version });
+    }
+    if v.version == 0 {
+        return Err(DecodeError::Invalid(
+            "version 0 is not a bcode vault".into(),
+        ));
+    }
+    serde_json::from_slice(bytes).map_err(|e| DecodeError::Invalid(strip_content(e)))
+}
+
+/// serde_json's messages can quote a value ("invalid value: string \"...\""), which
+/// might be a code: keep only the category and position.
+fn strip_content(e: serde_json::Error) -> String {
+    format!(
+        "{:?} error at line {} column {}",
+        e.classify(),
+        e.line(),
+        e.column()
+    )
+}
+
+/// Writes the vault document (pretty JSON, readable after `age -d`).
+pub fn encode(vault: &Vault) -> Zeroizing<Vec<u8>> {
+    let mut out = serde_json::to_vec_pretty(vault).expect("a vault always serializes");
+    out.push(b'\n');
+    Zeroizing::new(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    fn n(s: &str) -> ServiceName {
+        ServiceName::parse(s).unwrap()
+    }
+
+    fn codes(list: &[&str]) -> Vec<NewCode> {
+        list.iter()
+            .map(|c| NewCode {
+                code: c.to_string(),
+                used: false,
+            })
+            .collect()
+    }
+
+    const T0: Timestamp = datetime!(2026-01-01 10:00 UTC);
+    const T1: Timestamp = datetime!(2026-02-01 10:00 UTC);
+
+    fn sample() -> Vault {
+        let mut v = Vault::new();
+        v.add(
+            &n("github"),
+            &codes(&[
+                "aaaa-1111",
+                "bbbb-2222",
+                "cccc-3333",
+                "dddd-4444",
+                "eeee-5555",
+            ]),
+            SetKind::Set,
+            false,
+            T0,
+        )
+        .unwrap();
+        v
+    }
+
+    #[test]
+    fn use_next_hands_out_each_code_once_in_order() {
+        let mut v = sample();
+        let mut got = Vec::new();
+        for _ in 0..5 {
+            got.push(v.use_next(&n("github"), T1).unwrap());
+        }
+        assert_eq!(
+            got,
+            [
+                "aaaa-1111",
+                "bbbb-2222",
+                "cccc-3333",
+                "dddd-4444",
+                "eeee-5555"
+            ]
+        );
+        assert_eq!(
+            v.use_next(&n("github"), T1),
+            Err(VaultError::NoUnusedCodes("github".into()))
+        );
+        let st = v.services[&n("github")].status();
+        assert_eq!((st.unused, st.total, st.last_used), (0, 5, Some(T1)));
+    }
+
+    #[test]
+    fn warns_at_threshold() {
+        let mut v = sample();
+        v.use_next(&n("github"), T1).unwrap();
+        assert!(!v.services[&n("github")].status().low);
+        v.use_next(&n("github"), T1).unwrap();
+        assert!(v.services[&n("github")].status().low, "3 of 5 left is low");
+        v.set_threshold(&n("github"), Some(1), T1).unwrap();
+        assert!(v.low_services().is_empty());
+    }
+
+    #[test]
+    fn mark_used_and_unused_by_typed_code() {
+        let mut v = sample();
+        assert_eq!(
+            v.mark_used(&n("github"), "CCCC 3333", T1).unwrap(),
+            "cccc-3333"
+        );
+        assert!(matches!(
+            v.mark_used(&n("github"), "cccc3333", T1),
+            Err(VaultError::CodeAlreadyUsed { .. })
+        ));
+        assert_eq!(v.use_next(&n("github"), T1).unwrap(), "aaaa-1111");
+        v.mark_unused(&n("github"), "cccc-3333", T1).unwrap();
+        assert_eq!(
+            v.mark_unused(&n("github"), "cccc-3333", T1),
+            Err(VaultError::CodeNotUsed("github".into()))
+        );
+        assert_eq!(
+            v.mark_used(&n("github"), "zzzz", T1),
+            Err(VaultError::CodeNotFound("github".into()))
+        );
+    }
+
+    #[test]
+    fn replace_retires_the_old_set() {
+        let mut v = sample();
+        assert_eq!(
+            v.add(&n("github"), &codes(&["x1"]), SetKind::Set, false, T1),
+            Err(VaultError::ServiceExists("github".into()))
+        );
+        v.add(
+            &n("GitHub"),
+            &codes(&["new-1", "new-2"]),
+            SetKind::Set,
+            true,
+            T1,
+        )
+        .unwrap();
+        let s = &v.services[&n("github")];
+        assert_eq!(s.codes.len(), 2);
+        assert_eq!(s.retired.len(), 1);
+        assert_eq!(s.retired[0].codes.len(), 5);
+        assert_eq!(s.retired[0].retired, T1);
+        assert_eq!(s.added, T1);
+    }
+
+    #[test]
+    fn refuses_empty_and_duplicate_sets() {
+        let mut v = Vault::new();
+        assert!(v.add(&n("a"), &[], SetKind::Set, false, T0).is_err());
+        assert_eq!(
+            v.add(&n("a"), &codes(&["12-34", "1234"]), SetKind::Set, false, T0),
+            Err(VaultError::DuplicateCode("a".into()))
+        );
+        assert!(v.services.is_empty());
+    }
+
+    #[test]
+    fn unknown_service_suggests_near_names() {
+        let v = sample();
+        match v.service(&n("githb")) {
+            Err(VaultError::UnknownService { suggestions, .. }) => {
+                assert_eq!(suggestions, ["github"])
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn rename_keeps_codes_and_refuses_overwrite() {
+        let mut v = sample();
+        v.add(&n("gitlab"), &codes(&["x"]), SetKind::Set, false, T0)
+            .unwrap();
+        assert!(v.rename(&n("github"), &n("gitlab"), T1).is_err());
+        v.rename(&n("github"), &n("github/work"), T1).unwrap();
+        assert_eq!(v.services[&n("github/work")].codes.len(), 5);
+        assert!(!v.services.contains_key(&n("github")));
+    }
+
+    #[test]
+    fn encode_decode_round_trip_and_version_check() {
+        let mut v = sample();
+        v.use_next(&n("github"), T1).unwrap();
+        let bytes = encode(&v);
+        assert_eq!(decode(&bytes).unwrap(), v);
+        let newer = String::from_utf8(bytes.to_vec()).unwrap().replacen(
+            "\"version\": 1",
+            "\"version\": 2",
+            1,
+        );
+        assert!(matches!(
+            decode(newer.as_bytes()),
+            Err(DecodeError::NewerVersion { found: 2 })
+        ));
+        assert!(matches!(decode(b"{}"), Err(DecodeError::Invalid(_))));
+    }
+
+    #[test]
+    fn decode_errors_never_quote_content() {
+        let doc = r#"{"version":1,"services":{"github":{"added":"secret-code-1234"}}}"#;
+        let err = decode(doc.as_bytes()).unwrap_err().to_string();
+        assert!(!err.contains("secret-code-1234"), "{err}");
+    }
+}
