@@ -378,6 +378,19 @@ impl Vault {
         Ok(())
     }
 
+    /// Sets the kind of codes the service issues.
+    pub fn set_kind(
+        &mut self,
+        name: &ServiceName,
+        kind: SetKind,
+        now: Timestamp,
+    ) -> Result<(), VaultError> {
+        let service = self.service_mut(name)?;
+        service.kind = kind;
+        service.changed = now;
+        Ok(())
+    }
+
     /// Sets or clears the service's note.
     pub fn set_note(
         &mut self,

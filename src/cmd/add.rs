@@ -1,0 +1,140 @@
+//! `bcode add`: recognise a service's codes in the input and store them.
+
+use std::io::{self, BufRead, IsTerminal, Read};
+
+use serde_json::json;
+
+use crate::cli::AddArgs;
+use crate::cmd::{Ctx, change_vault, codes, out, warn_if_low};
+use crate::error::{Error, Result};
+use crate::import::{self, Imported, MAX_INPUT_BYTES};
+use crate::sanitize::display;
+use crate::services;
+use crate::vault::SetKind;
+
+pub fn run(ctx: &Ctx, args: AddArgs) -> Result<u8> {
+    let input = read_input(&args)?;
+    let profile = services::lookup(args.service.as_str());
+    let Imported { codes: found, warnings } = import::recognise(&input, profile)?;
+    drop(input);
+    let kind: SetKind = args
+        .kind
+        .map(Into::into)
+        .or(profile.map(|p| p.kind))
+        .unwrap_or_default();
+    let name = &args.service;
+    let used = found.iter().filter(|c| c.used).count();
+
+    if args.dry_run {
+        if args.json {
+            let doc = json!({
+                "service": name.as_str(),
+                "kind": kind,
+                "codes": found.iter().map(|c| json!({"code": c.code, "used": c.used})).collect::<Vec<_>>(),
+                "warnings": warnings,
+            });
+            out(&format!("{}\n", serde_json::to_string_pretty(&doc).expect("json")))?;
+        } else {
+            for w in &warnings {
+                eprintln!("bcode: warning: {w}");
+            }
+            let mut text = String::new();
+            for c in &found {
+                let mark = if c.used { "  (already used)" } else { "" };
+                text.push_str(&format!("{}{mark}\n", display(&c.code)));
+            }
+            out(&text)?;
+            eprintln!(
+                "Would store {} for {} ({used} marked used); nothing was changed (dry run).",
+                codes(found.len()),
+                display(name.as_str())
+            );
+        }
+        return Ok(0);
+    }
+
+    for w in &warnings {
+        eprintln!("bcode: warning: {w}");
+    }
+    let (service, retired) = change_vault(ctx, |vault| {
+        let retired = vault
+            .services
+            .get(name)
+            .map(|s| s.codes.len())
+            .filter(|_| args.replace);
+        vault.add(name, &found, kind, args.replace, ctx.now)?;
+        Ok((vault.services[name].clone(), retired))
+    })?;
+    let extra = if used > 0 {
+        format!(", {used} of them already marked used")
+    } else {
+        String::new()
+    };
+    eprintln!(
+        "Stored {} for {}{extra}.",
+        codes(found.len()),
+        display(name.as_str())
+    );
+    if let Some(n) = retired {
+        eprintln!("The previous set ({}) is kept as history: bcode show {} --history", codes(n), display(name.as_str()));
+    }
+    if io::stderr().is_terminal() {
+        if let (Some(first), Some(last)) = (found.first(), found.last()) {
+            eprintln!(
+                "Check them against the service's page: first {}, last {}.",
+                display(&first.code),
+                display(&last.code)
+            );
+        }
+    }
+    warn_if_low(name, &service);
+    Ok(0)
+}
+
+/// The input text: --file, or stdin (a pipe, or pasted lines ended by an empty line).
+fn read_input(args: &AddArgs) -> Result<Vec<u8>> {
+    let limit = MAX_INPUT_BYTES as u64 + 1;
+    let mut buf = Vec::new();
+    match &args.file {
+        Some(path) => {
+            std::fs::File::open(path)
+                .and_then(|f| f.take(limit).read_to_end(&mut buf))
+                .map_err(|e| Error::io("read", path, e))?;
+        }
+        None if io::stdin().is_terminal() => {
+            eprintln!(
+                "Paste the codes for {}, then press Enter on an empty line (or Ctrl-D):",
+                display(args.service.as_str())
+            );
+            let stdin = io::stdin();
+            let mut lines = stdin.lock();
+            let mut seen_text = false;
+            loop {
+                let mut line = Vec::new();
+                let n = lines
+                    .read_until(b'\n', &mut line)
+                    .map_err(|e| Error::io("read", "standard input", e))?;
+                if n == 0 {
+                    break;
+                }
+                let blank = line.iter().all(|b| b.is_ascii_whitespace());
+                if blank && seen_text {
+                    break;
+                }
+                seen_text |= !blank;
+                buf.extend_from_slice(&line);
+                if buf.len() as u64 >= limit {
+                    break;
+                }
+            }
+        }
+        None => {
+            io::stdin()
+                .lock()
+                .take(limit)
+                .read_to_end(&mut buf)
+                .map_err(|e| Error::io("read", "standard input", e))?;
+        }
+    }
+    Ok(buf)
+}

@@ -1,0 +1,159 @@
+//! One module per subcommand, and what they share: opening the vault for a read or a change.
+
+use std::io::{self, BufRead, IsTerminal, Read, Write};
+
+use time::OffsetDateTime;
+
+use crate::cli::{Cli, Command};
+use crate::error::{Error, Result};
+use crate::name::ServiceName;
+use crate::sanitize::display;
+use crate::services;
+use crate::store::VaultDir;
+use crate::vault::{Service, Timestamp, Vault};
+
+mod add;
+mod check;
+mod completions;
+mod init;
+mod list;
+mod passwd;
+mod print;
+mod remove;
+mod rename;
+mod restore;
+mod set;
+mod show;
+mod unuse;
+mod use_code;
+
+/// What every command gets: the vault folder and the time it runs at.
+pub struct Ctx {
+    pub dir: VaultDir,
+    pub now: Timestamp,
+}
+
+/// Runs the parsed command; returns the exit status.
+pub fn run(cli: Cli) -> Result<u8> {
+    if let Command::Completions(args) = &cli.command {
+        // Never touches the vault.
+        return completions::run(args);
+    }
+    let ctx = Ctx {
+        dir: VaultDir::locate(cli.dir.as_deref())?,
+        now: OffsetDateTime::now_utc(),
+    };
+    match cli.command {
+        Command::Init(a) => init::run(ctx, a),
+        Command::Add(a) => add::run(&ctx, a),
+        Command::Use(a) => use_code::run(&ctx, a),
+        Command::Unuse(a) => unuse::run(&ctx, a),
+        Command::List(a) => list::run(&ctx, a),
+        Command::Show(a) => show::run(&ctx, a),
+        Command::Check(a) => check::run(&ctx, a),
+        Command::Remove(a) => remove::run(&ctx, a),
+        Command::Rename(a) => rename::run(&ctx, a),
+        Command::Set(a) => set::run(&ctx, a),
+        Command::Passwd(a) => passwd::run(&ctx, a),
+        Command::Print(a) => print::run(&ctx, a),
+        Command::Restore(a) => restore::run(&ctx, a),
+        Command::Completions(_) => unreachable!("handled above"),
+    }
+}
+
+/// Opens the vault to read it (one unlock, a shared lock while reading).
+pub fn read_vault(ctx: &Ctx) -> Result<Vault> {
+    let keys = ctx.dir.unlock()?;
+    let _lock = ctx.dir.lock_shared()?;
+    ctx.dir.load(&keys)
+}
+
+/// Read-modify-write under the exclusive lock: the secret is asked before the lock
+/// is taken, the change is durable on disk before this returns.
+pub fn change_vault<T>(ctx: &Ctx, f: impl FnOnce(&mut Vault) -> Result<T>) -> Result<T> {
+    let keys = ctx.dir.unlock()?;
+    let lock = ctx.dir.lock_exclusive()?;
+    let mut vault = ctx.dir.load(&keys)?;
+    let out = f(&mut vault)?;
+    crate::faults::point("before-save");
+    ctx.dir.save(&vault, &lock, ctx.now)?;
+    Ok(out)
+}
+
+/// Writes data to stdout (a broken pipe ends quietly in main).
+pub fn out(text: &str) -> Result<()> {
+    let mut stdout = io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+        .map_err(|e| Error::io("write to", "standard output", e))
+}
+
+/// Says on stderr that a service is running low, and where to get a new set.
+pub fn warn_if_low(name: &ServiceName, service: &Service) {
+    let st = service.status();
+    if !st.low {
+        return;
+    }
+    let left = match st.unused {
+        0 => "has no unused codes left".to_string(),
+        1 => "has only 1 unused code left".to_string(),
+        n => format!("has only {n} unused codes left"),
+    };
+    let place = services::lookup(name.as_str())
+        .map(|p| format!(" at {}", p.new_set_url))
+        .unwrap_or_default();
+    eprintln!(
+        "bcode: warning: {} {left}; generate a new set{place}, then run: bcode add {} --replace",
+        display(name.as_str()),
+        display(name.as_str())
+    );
+}
+
+/// Reads a code the user types: from the argument, or ('-' or absent) from stdin or a hidden prompt.
+pub fn read_code(arg: Option<String>, what: &str) -> Result<String> {
+    match arg {
+        Some(code) if code != "-" => Ok(code),
+        _ => {
+            if io::stdin().is_terminal() {
+                let code = rpassword::prompt_password(format!("{what}: "))
+                    .map_err(|e| Error::Other(format!("cannot read the code: {e}")))?;
+                Ok(code.trim().to_string())
+            } else {
+                let mut line = String::new();
+                io::stdin()
+                    .lock()
+                    .take(4096)
+                    .read_line(&mut line)
+                    .map_err(|e| Error::io("read", "standard input", e))?;
+                Ok(line.trim().to_string())
+            }
+        }
+    }
+}
+
+/// Asks a yes/no question at the terminal; false without a terminal.
+pub fn confirm(question: &str) -> Result<bool> {
+    let tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty");
+    let Ok(mut tty) = tty else {
+        return Ok(false);
+    };
+    write!(tty, "{question} [y/N] ").map_err(|e| Error::io("write to", "/dev/tty", e))?;
+    let mut answer = String::new();
+    io::BufReader::new(&tty)
+        .read_line(&mut answer)
+        .map_err(|e| Error::io("read", "/dev/tty", e))?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
+}
+
+/// "1 code" / "2 codes".
+pub fn codes(n: usize) -> String {
+    if n == 1 {
+        "1 code".into()
+    } else {
+        format!("{n} codes")
+    }
+}

@@ -1,0 +1,21 @@
+//! `bcode unuse`: put a used code back (the login did not take it).
+
+use crate::cli::UnuseArgs;
+use crate::cmd::{Ctx, change_vault, codes, read_code};
+use crate::error::Result;
+use crate::sanitize::display;
+
+pub fn run(ctx: &Ctx, args: UnuseArgs) -> Result<u8> {
+    let name = &args.service;
+    let typed = read_code(args.code, "Code to mark unused")?;
+    let unused = change_vault(ctx, |vault| {
+        vault.mark_unused(name, &typed, ctx.now)?;
+        Ok(vault.services[name].status().unused)
+    })?;
+    eprintln!(
+        "Marked that code of {} unused again; {} unused.",
+        display(name.as_str()),
+        codes(unused)
+    );
+    Ok(0)
+}

@@ -1,0 +1,365 @@
+//! The vault folder: locate, lock, read and decrypt, encrypt and write atomically, keep backups.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::keys::{self, Unlocked};
+use crate::vault::{self, Timestamp, Vault};
+
+/// The encrypted vault document.
+pub const VAULT_FILE: &str = "vault.age";
+/// The X25519 identity, encrypted with the user's passphrase.
+pub const IDENTITY_FILE: &str = "identity.age";
+/// The public recipients the vault is encrypted to.
+pub const RECIPIENTS_FILE: &str = "recipients";
+/// Plain settings: which identity file to use, whether to keep a names list.
+pub const CONFIG_FILE: &str = "config.json";
+/// Held (flock) for every read-modify-write.
+pub const LOCK_FILE: &str = "lock";
+/// Earlier vaults, newest last.
+pub const BACKUP_DIR: &str = "backups";
+/// Plain list of service names, only when the user opted in (for shell completion).
+pub const NAMES_FILE: &str = "service-names";
+/// How many earlier vaults to keep.
+pub const KEEP_BACKUPS: usize = 10;
+/// Prefix of temporary files; any left behind are from a dead process.
+const TMP_PREFIX: &str = ".tmp-";
+
+/// The folder's plain settings.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Config {
+    /// An identity file the user brought (`init --identity`); absent for a passphrase vault.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<PathBuf>,
+    /// Keep a plain list of service names beside the vault (for completion).
+    #[serde(default)]
+    pub plain_names: bool,
+}
+
+/// The vault folder.
+#[derive(Clone, Debug)]
+pub struct VaultDir {
+    path: PathBuf,
+}
+
+/// Holds the folder's lock until dropped.
+#[derive(Debug)]
+pub struct LockGuard {
+    _file: File,
+}
+
+impl VaultDir {
+    /// `--dir` or `$BCODE_DIR` (already folded into `dir` by clap), else the platform data dir.
+    pub fn locate(dir: Option<&Path>) -> Result<Self> {
+        let path = match dir {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => dirs::data_dir()
+                .ok_or_else(|| {
+                    Error::Other(
+                        "cannot find the user data folder (is HOME set?); give one with --dir or BCODE_DIR"
+                            .into(),
+                    )
+                })?
+                .join("bcode"),
+        };
+        Ok(Self::at(path))
+    }
+
+    /// The folder at `path`; a symlinked folder is resolved, so writes land in the real one.
+    pub fn at(path: PathBuf) -> Self {
+        let path = fs::canonicalize(&path).unwrap_or(path);
+        VaultDir { path }
+    }
+
+    /// The folder's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A file in the folder.
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.path.join(name)
+    }
+
+    /// True when the folder holds a vault.
+    pub fn has_vault(&self) -> bool {
+        self.file(VAULT_FILE).exists()
+    }
+
+    /// Creates the folder (0700) if needed.
+    pub fn create(&mut self) -> Result<()> {
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&self.path)
+            .map_err(|e| Error::io("create the vault folder", &self.path, e))?;
+        fs::set_permissions(&self.path, fs::Permissions::from_mode(0o700))
+            .map_err(|e| Error::io("set permissions on", &self.path, e))?;
+        self.path = fs::canonicalize(&self.path).unwrap_or_else(|_| self.path.clone());
+        Ok(())
+    }
+
+    fn require_vault(&self) -> Result<()> {
+        if self.has_vault() {
+            Ok(())
+        } else {
+            Err(Error::NoVault {
+                dir: self.path.clone(),
+            })
+        }
+    }
+
+    fn open_lock_file(&self) -> Result<File> {
+        let path = self.file(LOCK_FILE);
+        OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(&path)
+            .map_err(|e| Error::io("open the lock file", &path, e))
+    }
+
+    /// Waits for and takes the folder's exclusive lock.
+    pub fn lock_exclusive(&self) -> Result<LockGuard> {
+        let file = self.open_lock_file()?;
+        file.lock()
+            .map_err(|e| Error::io("lock", self.file(LOCK_FILE), e))?;
+        Ok(LockGuard { _file: file })
+    }
+
+    /// Takes a shared lock, so a read never sees a half-finished change of the folder.
+    pub fn lock_shared(&self) -> Result<LockGuard> {
+        let file = match self.open_lock_file() {
+            Ok(f) => f,
+            // A read-only folder can still be read; atomic renames keep reads consistent.
+            Err(_) => return File::open(&self.path)
+                .map(|f| LockGuard { _file: f })
+                .map_err(|e| Error::io("open", &self.path, e)),
+        };
+        file.lock_shared()
+            .map_err(|e| Error::io("lock", self.file(LOCK_FILE), e))?;
+        Ok(LockGuard { _file: file })
+    }
+
+    /// The folder's settings (defaults when there is no config file).
+    pub fn config(&self) -> Result<Config> {
+        let path = self.file(CONFIG_FILE);
+        match fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| Error::Damaged {
+                path: path.clone(),
+                detail: format!("it is not a valid bcode config ({e})"),
+            }),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) => Err(Error::io("read", path, e)),
+        }
+    }
+
+    /// Writes the settings (under the lock).
+    pub fn write_config(&self, config: &Config, _lock: &LockGuard) -> Result<()> {
+        let mut bytes = serde_json::to_vec_pretty(config).expect("config serializes");
+        bytes.push(b'\n');
+        self.write_atomic(CONFIG_FILE, &bytes)
+    }
+
+    /// Loads the identities that open the vault: `BCODE_IDENTITY`, else the identity
+    /// file named at init, else `identity.age` unlocked with the passphrase (one scrypt).
+    pub fn unlock(&self) -> Result<Unlocked> {
+        self.require_vault()?;
+        if let Some(path) = keys::identity_override() {
+            return keys::load_identity_file(&path);
+        }
+        if let Some(path) = self.config()?.identity {
+            return keys::load_identity_file(&path);
+        }
+        let path = self.file(IDENTITY_FILE);
+        let sealed = fs::read(&path).map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => Error::Identity {
+                path: path.clone(),
+                detail: "it is missing; restore it from your own backup, or set BCODE_IDENTITY to another identity the vault is encrypted to".into(),
+            },
+            _ => Error::io("read", &path, e),
+        })?;
+        let prompt = format!("Passphrase for the bcode vault in {}: ", self.path.display());
+        let passphrase = keys::read_passphrase(&prompt, keys::ENV_PASSPHRASE_FILE)?;
+        let secret = keys::open_sealed_identity(&sealed, &passphrase, &path)?;
+        keys::identities_from_text(&secret, &path)
+    }
+
+    /// The recipients the vault is encrypted to.
+    pub fn recipients(&self) -> Result<Vec<Box<dyn age::Recipient + Send>>> {
+        let path = self.file(RECIPIENTS_FILE);
+        let text = fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
+        keys::parse_recipients(&text, &path)
+    }
+
+    /// Reads and decrypts the vault.
+    pub fn load(&self, keys: &Unlocked) -> Result<Vault> {
+        self.require_vault()?;
+        let path = self.file(VAULT_FILE);
+        let ciphertext = read_file(&path)?;
+        load_bytes(&ciphertext, keys, &path)
+    }
+
+    /// Encrypts and writes the vault atomically; the previous one becomes a backup.
+    /// Call only while holding the exclusive lock.
+    pub fn save(&self, vault: &Vault, lock: &LockGuard, now: Timestamp) -> Result<()> {
+        let recipients = self.recipients()?;
+        let plaintext = vault::encode(vault);
+        let ciphertext = keys::encrypt(&recipients, &plaintext)?;
+        self.remove_stale_temp_files(lock);
+        self.backup_current(now)?;
+        self.write_atomic(VAULT_FILE, &ciphertext)?;
+        if self.config()?.plain_names {
+            self.write_names(vault)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the plain list of service names (only when the user opted in).
+    pub fn write_names(&self, vault: &Vault) -> Result<()> {
+        let mut text = String::new();
+        for name in vault.services.keys() {
+            text.push_str(name.as_str());
+            text.push('\n');
+        }
+        self.write_atomic(NAMES_FILE, text.as_bytes())
+    }
+
+    /// Hard-links the current vault into `backups/` and prunes old generations.
+    fn backup_current(&self, now: Timestamp) -> Result<()> {
+        let current = self.file(VAULT_FILE);
+        if !current.exists() {
+            return Ok(());
+        }
+        let dir = self.file(BACKUP_DIR);
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&dir)
+            .map_err(|e| Error::io("create the backup folder", &dir, e))?;
+        let stamp = format!(
+            "vault-{:04}{:02}{:02}T{:02}{:02}{:02}.{:09}Z.age",
+            now.year(),
+            u8::from(now.month()),
+            now.day(),
+            now.hour(),
+            now.minute(),
+            now.second(),
+            now.nanosecond()
+        );
+        let mut target = dir.join(&stamp);
+        let mut n = 1;
+        while target.exists() {
+            target = dir.join(format!("{stamp}.{n}"));
+            n += 1;
+        }
+        fs::hard_link(&current, &target)
+            .or_else(|_| fs::copy(&current, &target).map(|_| ()))
+            .map_err(|e| Error::io("back up the vault to", &target, e))?;
+        sync_dir(&dir)?;
+        let mut backups = self.backups()?;
+        while backups.len() > KEEP_BACKUPS {
+            let old = backups.remove(0);
+            fs::remove_file(&old).map_err(|e| Error::io("remove the old backup", &old, e))?;
+        }
+        Ok(())
+    }
+
+    /// The backups, oldest first.
+    pub fn backups(&self) -> Result<Vec<PathBuf>> {
+        let dir = self.file(BACKUP_DIR);
+        let entries = match fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io("read the backup folder", &dir, e)),
+        };
+        let mut list: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("vault-") && n.contains(".age"))
+            })
+            .collect();
+        list.sort();
+        Ok(list)
+    }
+
+    /// Writes a file in the folder: temp file (0600), fsync, rename, fsync the folder.
+    pub fn write_atomic(&self, name: &str, bytes: &[u8]) -> Result<()> {
+        let target = self.file(name);
+        let mut tmp = tempfile::Builder::new()
+            .prefix(TMP_PREFIX)
+            .permissions(fs::Permissions::from_mode(0o600))
+            .tempfile_in(&self.path)
+            .map_err(|e| Error::io("create a temporary file in", &self.path, e))?;
+        tmp.write_all(bytes)
+            .and_then(|_| tmp.as_file().sync_all())
+            .map_err(|e| Error::io("write", tmp.path().to_path_buf(), e))?;
+        crate::faults::point("after-temp-write");
+        tmp.persist(&target)
+            .map_err(|e| Error::io("replace", &target, e.error))?;
+        crate::faults::point("after-rename");
+        sync_dir(&self.path)
+    }
+
+    /// Removes temp files a killed process left; safe because every writer holds the lock.
+    fn remove_stale_temp_files(&self, _lock: &LockGuard) {
+        if let Ok(entries) = fs::read_dir(&self.path) {
+            for entry in entries.flatten() {
+                if entry
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|n| n.starts_with(TMP_PREFIX))
+                {
+                    let _ = fs::remove_file(entry.path());
+                }
+            }
+        }
+    }
+}
+
+/// Decrypts and decodes vault bytes (from the vault file or a backup).
+pub fn load_bytes(ciphertext: &[u8], keys: &Unlocked, path: &Path) -> Result<Vault> {
+    if ciphertext.is_empty() {
+        return Err(Error::Damaged {
+            path: path.to_path_buf(),
+            detail: "it is empty (0 bytes)".into(),
+        });
+    }
+    let plaintext = keys.decrypt(ciphertext, path)?;
+    vault::decode(&plaintext).map_err(|e| match e {
+        vault::DecodeError::NewerVersion { .. } => Error::Newer {
+            path: path.to_path_buf(),
+            source: e,
+        },
+        vault::DecodeError::Invalid(detail) => Error::Damaged {
+            path: path.to_path_buf(),
+            detail,
+        },
+    })
+}
+
+/// Reads a whole file, naming it on error.
+pub fn read_file(path: &Path) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    File::open(path)
+        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .map_err(|e| Error::io("read", path, e))?;
+    Ok(bytes)
+}
+
+/// fsyncs a folder so a rename in it is durable.
+pub fn sync_dir(dir: &Path) -> Result<()> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| Error::io("sync the folder", dir, e))
+}
