@@ -74,7 +74,9 @@ pub struct InitArgs {
 /// with an empty line or Ctrl-D) or from --file. Prints how many codes were
 /// stored, never the codes.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  bcode add github < github-recovery-codes.txt\n  bcode add google --file ~/Downloads/Backup-codes.txt\n  bcode add github --replace < new-codes.txt\n  pbpaste | bcode add gitlab --dry-run")]
+#[command(
+    after_help = "Examples:\n  bcode add github < github-recovery-codes.txt\n  bcode add google --file ~/Downloads/Backup-codes.txt\n  bcode add github --replace < new-codes.txt\n  pbpaste | bcode add gitlab --dry-run"
+)]
 pub struct AddArgs {
     /// The service, e.g. github or github/work
     pub service: ServiceName,
@@ -100,7 +102,9 @@ pub struct AddArgs {
 /// The code is recorded as used, and the vault safely written, before it is
 /// printed. With --code, marks a specific code (one typed from paper) as used.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  bcode use github\n  bcode use github | xclip -selection clipboard\n  bcode use github --code 3f2a1-9c0d7")]
+#[command(
+    after_help = "Examples:\n  bcode use github\n  bcode use github | xclip -selection clipboard\n  bcode use github --code 3f2a1-9c0d7"
+)]
 pub struct UseArgs {
     /// The service
     #[arg(add = crate::complete::service_candidates())]
@@ -112,7 +116,9 @@ pub struct UseArgs {
 
 /// Mark a used code unused again (the login did not take it).
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  bcode unuse github 3f2a1-9c0d7\n  bcode unuse github          # asks for the code")]
+#[command(
+    after_help = "Examples:\n  bcode unuse github 3f2a1-9c0d7\n  bcode unuse github          # asks for the code"
+)]
 pub struct UnuseArgs {
     /// The service
     #[arg(add = crate::complete::service_candidates())]
@@ -179,7 +185,9 @@ pub struct RenameArgs {
 
 /// Change a service's settings: warning threshold, note, kind.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  bcode set github --threshold 5\n  bcode set github --note 'account: me@example.com'\n  bcode set github --threshold default")]
+#[command(
+    after_help = "Examples:\n  bcode set github --threshold 5\n  bcode set github --note 'account: me@example.com'\n  bcode set github --threshold default"
+)]
 pub struct SetArgs {
     /// The service
     #[arg(add = crate::complete::service_candidates())]
@@ -205,7 +213,9 @@ pub struct PasswdArgs {}
 
 /// Print a paper copy of the codes (text, or PDF with --pdf).
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  bcode print | lp\n  bcode print --pdf\n  bcode print --pdf -o codes.pdf --paper letter github google\n  bcode print --pdf --unused -o - | lp")]
+#[command(
+    after_help = "Examples:\n  bcode print | lp\n  bcode print --pdf\n  bcode print --pdf -o codes.pdf --paper letter github google\n  bcode print --pdf --unused -o - | lp"
+)]
 pub struct PrintArgs {
     /// Only these services [default: all]
     #[arg(add = crate::complete::service_candidates())]
@@ -229,7 +239,9 @@ pub struct PrintArgs {
 /// Without an argument, lists the backups. The vault it replaces becomes a backup
 /// itself, so a restore can be undone.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  bcode restore          # list the backups\n  bcode restore 1        # the newest backup\n  bcode restore vault-20261203T164737.000000000Z.age")]
+#[command(
+    after_help = "Examples:\n  bcode restore          # list the backups\n  bcode restore 1        # the newest backup\n  bcode restore vault-20261203T164737.000000000Z.age"
+)]
 pub struct RestoreArgs {
     /// Which backup: a number from the list (1 = newest) or a file name
     pub backup: Option<String>,
@@ -237,7 +249,9 @@ pub struct RestoreArgs {
 
 /// Print the shell completion script.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  bcode completions bash > ~/.local/share/bash-completion/completions/bcode\n  bcode completions fish > ~/.config/fish/completions/bcode.fish")]
+#[command(
+    after_help = "Examples:\n  bcode completions bash > ~/.local/share/bash-completion/completions/bcode\n  bcode completions fish > ~/.config/fish/completions/bcode.fish"
+)]
 pub struct CompletionsArgs {
     /// The shell
     #[arg(value_enum)]

@@ -53,21 +53,25 @@ fn dir_from_command_line() -> Option<PathBuf> {
         let w = w.to_string_lossy();
         if let Some(v) = w.strip_prefix("--dir=") {
             found = Some(PathBuf::from(v));
-        } else if w == "--dir" {
-            if let Some(v) = words.get(i + 1) {
-                found = Some(PathBuf::from(v));
-            }
+        } else if w == "--dir"
+            && let Some(v) = words.get(i + 1)
+        {
+            found = Some(PathBuf::from(v));
         }
     }
-    found.or_else(|| std::env::var_os("BCODE_DIR").filter(|v| !v.is_empty()).map(PathBuf::from))
+    found.or_else(|| {
+        std::env::var_os("BCODE_DIR")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    })
 }
 
 /// The registration script for a shell: it calls `bcode` (found on PATH) at each TAB.
 pub fn registration_script(shell: clap_complete::Shell) -> std::io::Result<Vec<u8>> {
     let shells = clap_complete::env::Shells::builtins();
-    let completer: &dyn EnvCompleter = shells.completer(&shell.to_string()).ok_or_else(|| {
-        std::io::Error::other(format!("no completion support for {shell}"))
-    })?;
+    let completer: &dyn EnvCompleter = shells
+        .completer(&shell.to_string())
+        .ok_or_else(|| std::io::Error::other(format!("no completion support for {shell}")))?;
     let mut buf = Vec::new();
     completer.write_registration(COMPLETE_VAR, "bcode", "bcode", "bcode", &mut buf)?;
     buf.flush()?;

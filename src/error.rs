@@ -94,9 +94,7 @@ impl Error {
             | Error::NotForThisIdentity { .. }
             | Error::Identity { .. }
             | Error::NoTerminal { .. } => exit::LOCKED_OUT,
-            Error::Damaged { .. } | Error::Newer { .. } | Error::Recipients { .. } => {
-                exit::DAMAGED
-            }
+            Error::Damaged { .. } | Error::Newer { .. } | Error::Recipients { .. } => exit::DAMAGED,
             Error::Vault(VaultError::NoUnusedCodes(_)) => exit::EXHAUSTED,
             Error::Import(_) => exit::BAD_INPUT,
             Error::Name(_) => exit::USAGE,

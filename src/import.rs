@@ -40,10 +40,12 @@ pub fn recognise(input: &[u8], profile: Option<&ServiceProfile>) -> Result<Impor
     for line in text.lines() {
         let mut token = line.trim();
         // Strip list numbering like "1." or "01)".
-        if let Some((head, rest)) = token.split_once(['.', ')', ':']) {
-            if !head.is_empty() && head.chars().all(|c| c.is_ascii_digit()) && head.len() <= 2 {
-                token = rest.trim();
-            }
+        if let Some((head, rest)) = token.split_once(['.', ')', ':'])
+            && !head.is_empty()
+            && head.chars().all(|c| c.is_ascii_digit())
+            && head.len() <= 2
+        {
+            token = rest.trim();
         }
         let plausible = (6..=40).contains(&token.len())
             && token
@@ -61,13 +63,13 @@ pub fn recognise(input: &[u8], profile: Option<&ServiceProfile>) -> Result<Impor
         return Err(ImportError::NoCodes);
     }
     let mut warnings = Vec::new();
-    if let Some(n) = profile.and_then(|p| p.usual_count) {
-        if n != codes.len() {
-            warnings.push(format!(
-                "found {} codes; a set usually has {n}",
-                codes.len()
-            ));
-        }
+    if let Some(n) = profile.and_then(|p| p.usual_count)
+        && n != codes.len()
+    {
+        warnings.push(format!(
+            "found {} codes; a set usually has {n}",
+            codes.len()
+        ));
     }
     Ok(Imported { codes, warnings })
 }

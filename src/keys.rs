@@ -41,7 +41,11 @@ impl Unlocked {
             },
         })?;
         let mut reader = decryptor
-            .decrypt(self.identities.iter().map(|i| i.as_ref() as &dyn age::Identity))
+            .decrypt(
+                self.identities
+                    .iter()
+                    .map(|i| i.as_ref() as &dyn age::Identity),
+            )
             .map_err(|e| match e {
                 age::DecryptError::NoMatchingKeys => Error::NotForThisIdentity {
                     path: path.to_path_buf(),
@@ -52,12 +56,10 @@ impl Unlocked {
                 },
             })?;
         let mut plain = Zeroizing::new(Vec::with_capacity(ciphertext.len()));
-        reader
-            .read_to_end(&mut plain)
-            .map_err(|e| Error::Damaged {
-                path: path.to_path_buf(),
-                detail: format!("decryption stopped part way ({e}); the file is truncated or altered"),
-            })?;
+        reader.read_to_end(&mut plain).map_err(|e| Error::Damaged {
+            path: path.to_path_buf(),
+            detail: format!("decryption stopped part way ({e}); the file is truncated or altered"),
+        })?;
         Ok(plain)
     }
 }
@@ -172,10 +174,12 @@ pub fn open_sealed_identity(
             },
         })?;
     let mut plain = Zeroizing::new(Vec::new());
-    stream.read_to_end(&mut plain).map_err(|e| Error::Identity {
-        path: path.to_path_buf(),
-        detail: format!("it is damaged ({e})"),
-    })?;
+    stream
+        .read_to_end(&mut plain)
+        .map_err(|e| Error::Identity {
+            path: path.to_path_buf(),
+            detail: format!("it is damaged ({e})"),
+        })?;
     let text = String::from_utf8(std::mem::take(&mut *plain)).map_err(|_| Error::Identity {
         path: path.to_path_buf(),
         detail: "its content is not an identity".into(),
@@ -219,9 +223,10 @@ pub fn encrypt(
     recipients: &[Box<dyn age::Recipient + Send>],
     plaintext: &[u8],
 ) -> Result<Vec<u8>, Error> {
-    let encryptor =
-        age::Encryptor::with_recipients(recipients.iter().map(|r| r.as_ref() as &dyn age::Recipient))
-            .map_err(|e| Error::Other(format!("cannot encrypt the vault: {e}")))?;
+    let encryptor = age::Encryptor::with_recipients(
+        recipients.iter().map(|r| r.as_ref() as &dyn age::Recipient),
+    )
+    .map_err(|e| Error::Other(format!("cannot encrypt the vault: {e}")))?;
     let mut out = Vec::with_capacity(plaintext.len() + 512);
     let mut writer = encryptor
         .wrap_output(&mut out)
@@ -246,9 +251,8 @@ pub fn read_passphrase(prompt: &str, file_var: &str) -> Result<SecretString, Err
             ),
         });
     }
-    let pass = rpassword::prompt_password(prompt).map_err(|e| Error::Other(format!(
-        "cannot read the passphrase from the terminal: {e}"
-    )))?;
+    let pass = rpassword::prompt_password(prompt)
+        .map_err(|e| Error::Other(format!("cannot read the passphrase from the terminal: {e}")))?;
     Ok(SecretString::from(pass))
 }
 
@@ -339,7 +343,10 @@ mod tests {
         let recipients = parse_recipients(&recipient, path).unwrap();
         let ct = encrypt(&recipients, b"{\"version\":1}").unwrap();
         assert_eq!(
-            unlocked.decrypt(&ct, Path::new("vault.age")).unwrap().as_slice(),
+            unlocked
+                .decrypt(&ct, Path::new("vault.age"))
+                .unwrap()
+                .as_slice(),
             b"{\"version\":1}"
         );
     }

@@ -139,9 +139,11 @@ impl VaultDir {
         let file = match self.open_lock_file() {
             Ok(f) => f,
             // A read-only folder can still be read; atomic renames keep reads consistent.
-            Err(_) => return File::open(&self.path)
-                .map(|f| LockGuard { _file: f })
-                .map_err(|e| Error::io("open", &self.path, e)),
+            Err(_) => {
+                return File::open(&self.path)
+                    .map(|f| LockGuard { _file: f })
+                    .map_err(|e| Error::io("open", &self.path, e));
+            }
         };
         file.lock_shared()
             .map_err(|e| Error::io("lock", self.file(LOCK_FILE), e))?;
@@ -186,7 +188,10 @@ impl VaultDir {
             },
             _ => Error::io("read", &path, e),
         })?;
-        let prompt = format!("Passphrase for the bcode vault in {}: ", self.path.display());
+        let prompt = format!(
+            "Passphrase for the bcode vault in {}: ",
+            self.path.display()
+        );
         let passphrase = keys::read_passphrase(&prompt, keys::ENV_PASSPHRASE_FILE)?;
         let secret = keys::open_sealed_identity(&sealed, &passphrase, &path)?;
         keys::identities_from_text(&secret, &path)

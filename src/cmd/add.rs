@@ -15,7 +15,10 @@ use crate::vault::SetKind;
 pub fn run(ctx: &Ctx, args: AddArgs) -> Result<u8> {
     let input = read_input(&args)?;
     let profile = services::lookup(args.service.as_str());
-    let Imported { codes: found, warnings } = import::recognise(&input, profile)?;
+    let Imported {
+        codes: found,
+        warnings,
+    } = import::recognise(&input, profile)?;
     drop(input);
     let kind: SetKind = args
         .kind
@@ -33,7 +36,10 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<u8> {
                 "codes": found.iter().map(|c| json!({"code": c.code, "used": c.used})).collect::<Vec<_>>(),
                 "warnings": warnings,
             });
-            out(&format!("{}\n", serde_json::to_string_pretty(&doc).expect("json")))?;
+            out(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&doc).expect("json")
+            ))?;
         } else {
             for w in &warnings {
                 eprintln!("bcode: warning: {w}");
@@ -76,16 +82,20 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<u8> {
         display(name.as_str())
     );
     if let Some(n) = retired {
-        eprintln!("The previous set ({}) is kept as history: bcode show {} --history", codes(n), display(name.as_str()));
+        eprintln!(
+            "The previous set ({}) is kept as history: bcode show {} --history",
+            codes(n),
+            display(name.as_str())
+        );
     }
-    if io::stderr().is_terminal() {
-        if let (Some(first), Some(last)) = (found.first(), found.last()) {
-            eprintln!(
-                "Check them against the service's page: first {}, last {}.",
-                display(&first.code),
-                display(&last.code)
-            );
-        }
+    if io::stderr().is_terminal()
+        && let (Some(first), Some(last)) = (found.first(), found.last())
+    {
+        eprintln!(
+            "Check them against the service's page: first {}, last {}.",
+            display(&first.code),
+            display(&last.code)
+        );
     }
     warn_if_low(name, &service);
     Ok(0)

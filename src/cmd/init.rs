@@ -30,7 +30,9 @@ pub fn run(mut ctx: Ctx, args: InitArgs) -> Result<u8> {
         }
         None => {
             let (secret, recipient) = keys::generate_identity();
-            eprintln!("Choose a passphrase for the new vault. It protects the key that opens your codes;");
+            eprintln!(
+                "Choose a passphrase for the new vault. It protects the key that opens your codes;"
+            );
             eprintln!("there is no way to recover it if forgotten.");
             let pass = keys::read_new_passphrase(keys::ENV_PASSPHRASE_FILE)?;
             Key::Sealed(keys::seal_identity(&secret, &pass)?, recipient)
@@ -72,6 +74,8 @@ pub fn run(mut ctx: Ctx, args: InitArgs) -> Result<u8> {
         ctx.dir.path().display(),
         recipients.join(", ")
     );
-    eprintln!("Next: bcode add SERVICE < codes.txt   (for example: bcode add github < github-recovery-codes.txt)");
+    eprintln!(
+        "Next: bcode add SERVICE < codes.txt   (for example: bcode add github < github-recovery-codes.txt)"
+    );
     Ok(0)
 }

@@ -11,7 +11,10 @@ use crate::vault::{self, Vault};
 pub fn run(ctx: &Ctx, args: ListArgs) -> Result<u8> {
     let vault = read_vault(ctx)?;
     if args.json {
-        out(&format!("{}\n", serde_json::to_string_pretty(&to_json(&vault)).expect("json")))?;
+        out(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&to_json(&vault)).expect("json")
+        ))?;
     } else if vault.services.is_empty() {
         eprintln!("No services yet; add one with: bcode add SERVICE < codes.txt");
     } else {

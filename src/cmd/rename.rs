@@ -6,7 +6,10 @@ use crate::error::Result;
 use crate::sanitize::display;
 
 pub fn run(ctx: &Ctx, args: RenameArgs) -> Result<u8> {
-    change_vault(ctx, |vault| Ok(vault.rename(&args.old, &args.new, ctx.now)?))?;
+    change_vault(
+        ctx,
+        |vault| Ok(vault.rename(&args.old, &args.new, ctx.now)?),
+    )?;
     eprintln!(
         "Renamed {} to {}.",
         display(args.old.as_str()),

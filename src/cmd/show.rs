@@ -16,7 +16,10 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<u8> {
     let service = vault.service(&args.service)?;
     if args.json {
         let doc = to_json(&args.service, service, args.history);
-        out(&format!("{}\n", serde_json::to_string_pretty(&doc).expect("json")))?;
+        out(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&doc).expect("json")
+        ))?;
     } else {
         out(&to_text(&args.service, service, args.history))?;
     }

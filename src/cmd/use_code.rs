@@ -31,13 +31,13 @@ pub fn run(ctx: &Ctx, args: UseArgs) -> Result<u8> {
     })?;
     crate::faults::point("before-print");
     if let Err(e) = out(&format!("{code}\n")) {
-        if let Error::Io { source, .. } = &e {
-            if source.kind() != std::io::ErrorKind::BrokenPipe {
-                eprintln!(
-                    "bcode: the code was marked used but could not be printed; see it with: bcode show {0} (or undo with: bcode unuse {0} CODE)",
-                    display(name.as_str())
-                );
-            }
+        if let Error::Io { source, .. } = &e
+            && source.kind() != std::io::ErrorKind::BrokenPipe
+        {
+            eprintln!(
+                "bcode: the code was marked used but could not be printed; see it with: bcode show {0} (or undo with: bcode unuse {0} CODE)",
+                display(name.as_str())
+            );
         }
         return Err(e);
     }
