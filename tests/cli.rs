@@ -57,7 +57,12 @@ fn init_refuses_to_overwrite_a_vault() {
 #[test]
 fn commands_without_a_vault_say_to_run_init() {
     let env = TestEnv::empty();
-    for args in [&["list"][..], &["use", "github"], &["show", "github"], &["check"]] {
+    for args in [
+        &["list"][..],
+        &["use", "github"],
+        &["show", "github"],
+        &["check"],
+    ] {
         let out = env.run(args, "");
         assert_eq!(out.status.code(), Some(3), "{args:?}");
         assert!(stderr(&out).contains("bcode init"), "{}", stderr(&out));
@@ -74,7 +79,10 @@ fn add_use_show_unuse_round_trip() {
     assert!(stderr(&out).contains("Stored 16 codes for github"));
     assert!(stdout(&out).is_empty(), "add prints no codes on stdout");
     for c in &codes {
-        assert!(!stderr(&out).contains(c.as_str()), "add never echoes codes when not at a terminal");
+        assert!(
+            !stderr(&out).contains(c.as_str()),
+            "add never echoes codes when not at a terminal"
+        );
     }
 
     let out = env.run(&["list"], "");
@@ -127,7 +135,10 @@ fn use_code_marks_a_typed_code_and_unuse_reads_stdin() {
     let out = env.run(&["use", "github", "--code", &codes[5]], "");
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("already used"));
-    assert!(!stderr(&out).contains(&codes[5]), "errors never show the code");
+    assert!(
+        !stderr(&out).contains(&codes[5]),
+        "errors never show the code"
+    );
 
     // '-' reads the code from standard input, keeping it out of argv.
     let out = env.run(&["unuse", "github", "-"], &format!("{}\n", codes[5]));
@@ -150,7 +161,11 @@ fn exhausted_set_fails_cleanly_and_says_what_to_do() {
     env.use_code("github");
     let out = env.run(&["use", "github"], "");
     assert!(out.status.success());
-    assert!(stderr(&out).contains("no unused codes left"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no unused codes left"),
+        "{}",
+        stderr(&out)
+    );
     let before = env.vault_bytes();
     let out = env.run(&["use", "github"], "");
     assert_eq!(out.status.code(), Some(6));
@@ -164,14 +179,20 @@ fn exhausted_set_fails_cleanly_and_says_what_to_do() {
 fn low_sets_warn_on_use_list_and_check() {
     let env = TestEnv::with_identity();
     env.add("github", &github_file(&github_codes(3, 5)));
-    env.add("google", "1234 5678\n2345 6789\n3456 7890\n4567 8901\n5678 9012\n");
+    env.add(
+        "google",
+        "1234 5678\n2345 6789\n3456 7890\n4567 8901\n5678 9012\n",
+    );
     let out = env.run(&["check"], "");
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     env.use_code("github");
     let out = env.run(&["use", "github"], "");
     let err = stderr(&out);
     assert!(err.contains("github has only 3 unused codes left"), "{err}");
-    assert!(err.contains("https://github.com/settings/auth/recovery-codes"), "{err}");
+    assert!(
+        err.contains("https://github.com/settings/auth/recovery-codes"),
+        "{err}"
+    );
 
     let out = env.run(&["list"], "");
     assert!(stdout(&out).contains("running low"), "{}", stdout(&out));
@@ -218,9 +239,16 @@ fn list_json_has_the_documented_fields() {
 fn add_refuses_input_without_codes_and_stores_nothing() {
     let env = TestEnv::with_identity();
     let before = env.vault_bytes();
-    let out = env.run(&["add", "github"], "Your recovery codes\n\nKeep them safe.\n");
+    let out = env.run(
+        &["add", "github"],
+        "Your recovery codes\n\nKeep them safe.\n",
+    );
     assert_eq!(out.status.code(), Some(7));
-    assert!(stderr(&out).contains("no backup codes found"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no backup codes found"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(env.vault_bytes(), before);
     let out = env.run(&["add", "github"], "");
     assert_eq!(out.status.code(), Some(7));
@@ -276,7 +304,12 @@ fn add_reads_a_file_and_dry_run_changes_nothing() {
     assert!(v["warnings"].is_array());
     assert_eq!(env.vault_bytes(), before, "dry run touches nothing");
 
-    let out = env.cmd().args(["add", "github", "-f"]).arg(&path).output().unwrap();
+    let out = env
+        .cmd()
+        .args(["add", "github", "-f"])
+        .arg(&path)
+        .output()
+        .unwrap();
     assert!(out.status.success());
     assert_eq!(env.unused("github"), codes);
 
@@ -291,7 +324,11 @@ fn unknown_service_suggests_the_nearest_names() {
     env.add("github", &github_file(&github_codes(9, 16)));
     let out = env.run(&["use", "githb"], "");
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("did you mean: github?"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("did you mean: github?"),
+        "{}",
+        stderr(&out)
+    );
     assert!(out.stdout.is_empty());
 }
 
@@ -313,7 +350,10 @@ fn rename_and_remove() {
     assert_ne!(out.status.code(), Some(0));
     assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
     assert!(env.run(&["show", "gitlab"], "").status.success());
-    env.cmd().args(["remove", "gitlab", "--yes"]).assert().success();
+    env.cmd()
+        .args(["remove", "gitlab", "--yes"])
+        .assert()
+        .success();
     let out = env.run(&["show", "gitlab"], "");
     assert_eq!(out.status.code(), Some(1));
 }
@@ -325,7 +365,10 @@ fn bad_service_names_are_usage_errors() {
     assert_eq!(out.status.code(), Some(2));
     let out = env.run(&["add", "evil\u{1b}[31m"], "11111-aaaaa\n");
     assert_eq!(out.status.code(), Some(2));
-    assert!(!stderr(&out).contains('\u{1b}'), "no raw escape in the message");
+    assert!(
+        !stderr(&out).contains('\u{1b}'),
+        "no raw escape in the message"
+    );
 }
 
 #[test]
@@ -333,12 +376,20 @@ fn notes_with_terminal_controls_are_neutralised() {
     let env = TestEnv::with_identity();
     env.add("github", &github_file(&github_codes(11, 16)));
     env.cmd()
-        .args(["set", "github", "--note", "evil\u{1b}]0;pwned\u{7}\u{202e}txt"])
+        .args([
+            "set",
+            "github",
+            "--note",
+            "evil\u{1b}]0;pwned\u{7}\u{202e}txt",
+        ])
         .assert()
         .success();
     let out = env.run(&["show", "github"], "");
     let text = stdout(&out);
-    assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}'), "{text:?}");
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+        "{text:?}"
+    );
     assert!(text.contains("\\u{1b}"), "{text}");
 }
 
@@ -375,13 +426,27 @@ fn bcode_identity_overrides_the_configured_identity() {
     let out = env.run(&["list"], "");
     assert_eq!(out.status.code(), Some(4));
     assert!(stderr(&out).contains("key.txt"), "{}", stderr(&out));
-    let out = env.cmd().arg("list").env("BCODE_IDENTITY", &moved).output().unwrap();
+    let out = env
+        .cmd()
+        .arg("list")
+        .env("BCODE_IDENTITY", &moved)
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
 
     let stranger = env.write_identity("stranger.txt");
-    let out = env.cmd().arg("list").env("BCODE_IDENTITY", &stranger).output().unwrap();
+    let out = env
+        .cmd()
+        .arg("list")
+        .env("BCODE_IDENTITY", &stranger)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(4));
-    assert!(stderr(&out).contains("not encrypted to this identity"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not encrypted to this identity"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -449,7 +514,11 @@ fn passphrase_vault_full_cycle_and_wrong_passphrase() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(4));
-    assert!(stderr(&out).contains("wrong passphrase"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("wrong passphrase"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!stderr(&out).contains("not it"));
     assert!(out.stdout.is_empty());
     assert_eq!(env.vault_bytes(), before);
@@ -507,7 +576,10 @@ fn racing_use_processes_never_get_the_same_code() {
     for child in children {
         let out = child.wait_with_output().unwrap();
         assert!(out.status.success(), "{}", stderr(&out));
-        assert!(got.insert(stdout(&out).trim().to_string()), "a code was handed out twice");
+        assert!(
+            got.insert(stdout(&out).trim().to_string()),
+            "a code was handed out twice"
+        );
     }
     assert_eq!(got, codes.iter().cloned().collect::<HashSet<_>>());
     assert!(env.unused("github").is_empty());

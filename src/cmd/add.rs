@@ -116,9 +116,10 @@ fn read_input(args: &AddArgs) -> Result<Vec<u8>> {
                 "Paste the codes for {}, then press Enter on an empty line (or Ctrl-D):",
                 display(args.service.as_str())
             );
+            let profile = services::lookup(args.service.as_str());
             let stdin = io::stdin();
             let mut lines = stdin.lock();
-            let mut seen_text = false;
+            let mut previous_blank = false;
             loop {
                 let mut line = Vec::new();
                 let n = lines
@@ -128,10 +129,12 @@ fn read_input(args: &AddArgs) -> Result<Vec<u8>> {
                     break;
                 }
                 let blank = line.iter().all(|b| b.is_ascii_whitespace());
-                if blank && seen_text {
+                // A pasted page has blank lines of its own: an empty line ends the
+                // input once codes have been seen, or two in a row always do.
+                if blank && (previous_blank || import::recognise(&buf, profile).is_ok()) {
                     break;
                 }
-                seen_text |= !blank;
+                previous_blank = blank;
                 buf.extend_from_slice(&line);
                 if buf.len() as u64 >= limit {
                     break;
