@@ -52,6 +52,7 @@ pub enum Command {
     Passwd(PasswdArgs),
     Print(PrintArgs),
     Restore(RestoreArgs),
+    Config(ConfigArgs),
     Completions(CompletionsArgs),
 }
 
@@ -209,6 +210,9 @@ pub struct SetArgs {
 /// BCODE_PASSPHRASE_FILE gives the current passphrase and BCODE_NEW_PASSPHRASE_FILE
 /// the new one.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  bcode passwd\n  BCODE_PASSPHRASE_FILE=old.txt BCODE_NEW_PASSPHRASE_FILE=new.txt bcode passwd"
+)]
 pub struct PasswdArgs {}
 
 /// Print a paper copy of the codes (text, or PDF with --pdf).
@@ -245,6 +249,39 @@ pub struct PrintArgs {
 pub struct RestoreArgs {
     /// Which backup: a number from the list (1 = newest) or a file name
     pub backup: Option<String>,
+}
+
+/// Show or change the vault folder's settings.
+///
+/// plain-names: keep a plain list of service names beside the vault, so shell
+/// completion can offer them without asking for the passphrase. Off by default:
+/// the list reveals which services you hold codes for (never the codes) to anyone
+/// who can read the folder. An identity-file vault completes names without it.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  bcode config                     # show the settings\n  bcode config plain-names on\n  bcode config plain-names off"
+)]
+pub struct ConfigArgs {
+    /// The setting to change
+    #[arg(value_enum, requires = "value")]
+    pub setting: Option<Setting>,
+    /// on or off
+    #[arg(value_enum)]
+    pub value: Option<OnOff>,
+}
+
+/// Settings that `bcode config` changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Setting {
+    /// A plain list of service names for shell completion
+    PlainNames,
+}
+
+/// on or off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
 }
 
 /// Print the shell completion script.

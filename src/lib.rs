@@ -8,6 +8,7 @@ pub mod error;
 pub mod faults;
 pub mod import;
 pub mod keys;
+pub mod manpage;
 pub mod name;
 pub mod sanitize;
 pub mod services;
