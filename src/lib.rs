@@ -3,6 +3,8 @@
 
 pub mod import;
 pub mod name;
+pub mod pdf;
 pub mod sanitize;
 pub mod services;
+pub mod sheet;
 pub mod vault;

@@ -1,0 +1,124 @@
+//! The printable sheet as PDF bytes: draws the pages [`crate::sheet::layout`] places; no I/O.
+//!
+//! Only the PDF built-in fonts are used (nothing embedded), so text stays real,
+//! copyable text. The output is the same bytes for the same vault and date.
+
+use printpdf::{
+    BuiltinFont, Color, Greyscale, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem,
+};
+
+use crate::sheet::afm::Font;
+use crate::sheet::layout::{self, Layout, Mark};
+use crate::sheet::{Sheet, TITLE};
+use crate::vault::{Timestamp, Vault};
+
+pub use crate::sheet::{Paper, SheetOptions, render_text};
+
+/// The sheet for `vault` (already filtered to the services to print) as a PDF.
+pub fn render_pdf(vault: &Vault, opts: &SheetOptions, now: Timestamp) -> Vec<u8> {
+    let sheet = Sheet::new(vault, opts, now);
+    layout_pdf(&layout::layout(&sheet, opts.paper))
+}
+
+/// Draws a laid-out sheet.
+pub fn layout_pdf(layout: &Layout) -> Vec<u8> {
+    let pages = layout
+        .pages
+        .iter()
+        .map(|page| {
+            let mut ops = Vec::with_capacity(page.marks.len() * 6);
+            for mark in &page.marks {
+                draw(&mut ops, mark, layout.height);
+            }
+            PdfPage::new(Mm::from(Pt(layout.width)), Mm::from(Pt(layout.height)), ops)
+        })
+        .collect();
+    let mut doc = PdfDocument::new(TITLE);
+    doc.with_pages(pages)
+        .save(&PdfSaveOptions::default(), &mut Vec::new())
+}
+
+fn grey(level: f32) -> Color {
+    Color::Greyscale(Greyscale::new(level, None))
+}
+
+fn point(x: f32, y: f32, height: f32) -> Point {
+    Point {
+        x: Pt(x),
+        y: Pt(height - y),
+    }
+}
+
+fn builtin(font: Font) -> BuiltinFont {
+    match font {
+        Font::Helvetica => BuiltinFont::Helvetica,
+        Font::HelveticaBold => BuiltinFont::HelveticaBold,
+        Font::CourierBold => BuiltinFont::CourierBold,
+    }
+}
+
+fn draw(ops: &mut Vec<Op>, mark: &Mark, height: f32) {
+    match mark {
+        Mark::Text {
+            x,
+            y,
+            font,
+            size,
+            grey: level,
+            text,
+        } => {
+            ops.push(Op::StartTextSection);
+            ops.push(Op::SetFillColor { col: grey(*level) });
+            ops.push(Op::SetFont {
+                font: PdfFontHandle::Builtin(builtin(*font)),
+                size: Pt(*size),
+            });
+            ops.push(Op::SetTextCursor {
+                pos: point(*x, *y, height),
+            });
+            ops.push(Op::ShowText {
+                items: vec![TextItem::Text(text.clone())],
+            });
+            ops.push(Op::EndTextSection);
+        }
+        Mark::Line {
+            from,
+            to,
+            width,
+            grey: level,
+        } => {
+            ops.push(Op::SetOutlineColor { col: grey(*level) });
+            ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
+            ops.push(Op::DrawLine {
+                line: Line {
+                    points: vec![
+                        LinePoint {
+                            p: point(from.0, from.1, height),
+                            bezier: false,
+                        },
+                        LinePoint {
+                            p: point(to.0, to.1, height),
+                            bezier: false,
+                        },
+                    ],
+                    is_closed: false,
+                },
+            });
+        }
+        Mark::Box { x, y, size } => {
+            ops.push(Op::SetOutlineColor { col: grey(0.0) });
+            ops.push(Op::SetOutlineThickness { pt: Pt(0.9) });
+            ops.push(Op::DrawRectangle {
+                rectangle: Rect {
+                    x: Pt(*x),
+                    y: Pt(height - y - size),
+                    width: Pt(*size),
+                    height: Pt(*size),
+                    mode: Some(PaintMode::Stroke),
+                    winding_order: None,
+                },
+            });
+        }
+    }
+}
