@@ -35,8 +35,48 @@ pub fn layout_pdf(layout: &Layout) -> Vec<u8> {
         })
         .collect();
     let mut doc = PdfDocument::new(TITLE);
-    doc.with_pages(pages)
-        .save(&PdfSaveOptions::default(), &mut Vec::new())
+    let mut bytes = doc
+        .with_pages(pages)
+        .save(&PdfSaveOptions::default(), &mut Vec::new());
+    stable_id(&mut bytes);
+    bytes
+}
+
+/// printpdf writes a pseudo-random file identifier (`/ID[(...)(...)]` in the
+/// trailer), different on every call; replace it, in place and at the same
+/// length, with one derived from the rest of the file, so the same vault and
+/// day always give the same bytes.
+fn stable_id(bytes: &mut [u8]) {
+    const KEY: &[u8] = b"/ID[(";
+    let Some(at) = bytes.windows(KEY.len()).rposition(|w| w == KEY) else {
+        return;
+    };
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut id = Vec::new();
+    for round in 0u8..4 {
+        for &b in bytes[..at].iter().chain(&[round]) {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        id.extend((0..16).map(|i| b'A' + ((hash >> (i * 4)) & 0xf) as u8));
+    }
+    let mut i = at + KEY.len();
+    for _ in 0..2 {
+        let Some(len) = bytes[i..].iter().position(|&b| b == b')') else {
+            return;
+        };
+        let field = &mut bytes[i..i + len];
+        if !field.iter().all(u8::is_ascii_alphanumeric) {
+            return;
+        }
+        for (dst, src) in field.iter_mut().zip(id.iter().cycle()) {
+            *dst = *src;
+        }
+        // Past `)(` to the second string.
+        i += len + 2;
+        if i >= bytes.len() {
+            return;
+        }
+    }
 }
 
 fn grey(level: f32) -> Color {
