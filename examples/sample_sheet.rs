@@ -4,6 +4,7 @@
 //! cargo run --example sample_sheet -- sample.pdf              # the docs sample, A4
 //! cargo run --example sample_sheet -- sample.pdf --letter
 //! cargo run --example sample_sheet -- big.pdf --many 40       # 40 more services
+//! cargo run --example sample_sheet -- odd.pdf --stress         # long names, notes and codes
 //! pdftoppm -png -r 100 -f 1 -l 1 -singlefile sample.pdf docs/sheet-page1
 //! ```
 //! Every code here is invented; none of them works anywhere.
@@ -70,7 +71,35 @@ fn add(vault: &mut Vault, name: &str, codes: Vec<NewCode>, kind: SetKind) -> Ser
     name
 }
 
-fn sample(many: usize) -> Vault {
+/// Services that push the layout: the longest name, long notes, long codes.
+fn stress(v: &mut Vault, rng: &mut Codes) {
+    let hex = "0123456789abcdef";
+    let name = add(
+        v,
+        "wwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwww",
+        rng.set(12, hex, 24, 4, '-'),
+        SetKind::Set,
+    );
+    v.use_next(&name, USED).unwrap();
+    v.set_note(
+        &name,
+        Some("A long note that goes on and on. ".repeat(30)),
+        ADDED,
+    )
+    .unwrap();
+    let service = v.services.get_mut(&name).unwrap();
+    service.codes[2].note = Some("printed at the office, kept in the blue folder".into());
+    service.codes[3].code = rng.code(hex, 120, 8, ' ');
+    let single = add(
+        v,
+        "bank/日本-ελλάδα",
+        rng.set(1, "0123456789", 6, 6, ' '),
+        SetKind::Single,
+    );
+    v.use_next(&single, USED).unwrap();
+}
+
+fn sample(many: usize, odd: bool) -> Vault {
     let hex = "0123456789abcdef";
     let digits = "0123456789";
     let mut rng = Codes(2026);
@@ -133,6 +162,9 @@ fn sample(many: usize) -> Vault {
             v.use_next(&s, USED).unwrap();
         }
     }
+    if odd {
+        stress(&mut v, &mut rng);
+    }
     v
 }
 
@@ -157,7 +189,7 @@ fn main() {
         },
         unused_only: args.iter().any(|a| a == "--unused-only"),
     };
-    let vault = sample(many);
+    let vault = sample(many, args.iter().any(|a| a == "--stress"));
     let start = Instant::now();
     let bytes = if args.iter().any(|a| a == "--text") {
         render_text(&vault, &opts, PRINTED).into_bytes()

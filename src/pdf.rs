@@ -162,3 +162,24 @@ fn draw(ops: &mut Vec<Op>, mark: &Mark, height: f32) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_file_identifier_depends_only_on_the_content() {
+        let with =
+            |body: &str, id: &str| format!("%PDF-1.3\n{body}\ntrailer\n<</ID[({id})({id})]>>");
+        let mut a = with("same", "JCIABBBHEADIHCEBFGEIAAIHJCDBDJFC").into_bytes();
+        let mut b = with("same", "IIDAAGCHAGFIIGEGGFHDBAJJJDBEDHGA").into_bytes();
+        let mut c = with("diff", "IIDAAGCHAGFIIGEGGFHDBAJJJDBEDHGA").into_bytes();
+        let len = a.len();
+        stable_id(&mut a);
+        stable_id(&mut b);
+        stable_id(&mut c);
+        assert_eq!(a, b);
+        assert_eq!(a.len(), len);
+        assert_ne!(a[len - 40..], c[len - 40..]);
+    }
+}

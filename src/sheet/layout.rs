@@ -331,13 +331,8 @@ fn code_cell(code: &SheetCode, x: f32, width: f32) -> CodeCell {
     let room = width - BOX_GAP;
     let chars = text.chars().count().max(1) as f32;
     let size = (room / (0.6 * chars)).clamp(CODE_MIN_SIZE, CODE_SIZE);
-    // Codes too long even at the smallest size wrap, a whole number of characters per line.
-    let per_line = ((room / (0.6 * size)).floor() as usize).max(1);
-    let all: Vec<char> = text.chars().collect();
-    let mut lines: Vec<String> = all.chunks(per_line).map(|c| c.iter().collect()).collect();
-    if lines.is_empty() {
-        lines.push(String::new());
-    }
+    // Codes too long even at the smallest size wrap, at a space or dash if they have one.
+    let lines = wrap(&text, Font::CourierBold, size, room);
     let lines = at_most(lines, CODE_LINES, Font::CourierBold, size, room);
     let first_baseline = 15.0;
     let line_gap = size * 1.25;
@@ -669,8 +664,9 @@ pub fn layout(sheet: &Sheet, paper: Paper) -> Layout {
             });
             continue;
         }
-        // Taller than a page: start on a fresh page unless the heading and a
-        // few rows fit here, then continue on as many pages as it takes.
+        // Taller than a whole page (or than the first page's body, when that
+        // page is still empty): start on a fresh page unless the heading and
+        // a few rows fit here, then continue on as many pages as it takes.
         let head_h: f32 = block.head.iter().map(|r| r.height).sum();
         let lead: f32 = block.codes.iter().take(3).map(|r| r.height).sum();
         if !pager.empty && head_h + lead + pager.gap_needed() > pager.room() {
