@@ -9,6 +9,7 @@ pub mod faults;
 pub mod import;
 pub mod keys;
 pub mod manpage;
+pub mod merge;
 pub mod name;
 pub mod pdf;
 pub mod sanitize;

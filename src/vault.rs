@@ -30,6 +30,17 @@ pub struct Vault {
     /// Services keyed by their normalised name.
     #[serde(default)]
     pub services: BTreeMap<ServiceName, Service>,
+    /// Services the user removed, kept so a merge with an older copy cannot bring
+    /// them back unchanged, and so nothing is ever silently lost.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<RemovedService>,
+}
+
+/// A removed service and the name it had.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RemovedService {
+    pub name: ServiceName,
+    pub service: Service,
 }
 
 /// What kind of codes a service issues.
@@ -48,10 +59,26 @@ pub enum SetKind {
 /// One service's codes and settings.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Service {
+    /// Stable random id: the same service across renames and copies of the vault.
+    pub id: String,
+    /// When the service got its current name.
+    #[serde(with = "time::serde::rfc3339")]
+    pub named: Timestamp,
+    /// Set when a merge found two services with one name: the name this one really
+    /// has (it is listed under a derived name until renamed or removed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflict_of: Option<ServiceName>,
+    /// When the service was last removed (it came back if changed after that).
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub removed: Option<Timestamp>,
     /// When the current set was added.
     #[serde(with = "time::serde::rfc3339")]
     pub added: Timestamp,
-    /// When anything about this service last changed.
+    /// When the settings (kind, threshold, note) last changed.
     #[serde(with = "time::serde::rfc3339")]
     pub changed: Timestamp,
     #[serde(default)]
@@ -78,9 +105,16 @@ pub struct Code {
     /// When it was used, or `None` while unused.
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub used: Option<Timestamp>,
-    /// When its state last changed (added, used or put back).
-    #[serde(with = "time::serde::rfc3339")]
-    pub changed: Timestamp,
+    /// Later uses recorded by other copies of the vault (merged); rarely present.
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "timestamps")]
+    pub also_used: Vec<Timestamp>,
+    /// When it was last marked unused again, if ever.
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub unused: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -157,7 +191,28 @@ fn compact(code: &str) -> String {
         .collect()
 }
 
-fn new_id() -> String {
+/// Serde for a list of RFC 3339 timestamps.
+mod timestamps {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use time::OffsetDateTime;
+
+    #[derive(Serialize, Deserialize)]
+    struct Ts(#[serde(with = "time::serde::rfc3339")] OffsetDateTime);
+
+    pub fn serialize<S: Serializer>(v: &[OffsetDateTime], s: S) -> Result<S::Ok, S::Error> {
+        v.iter().map(|t| Ts(*t)).collect::<Vec<_>>().serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<OffsetDateTime>, D::Error> {
+        Ok(Vec::<Ts>::deserialize(d)?
+            .into_iter()
+            .map(|t| t.0)
+            .collect())
+    }
+}
+
+/// A fresh random id for a service or a code.
+pub fn new_id() -> String {
     format!("{:016x}", rand::rng().random::<u64>())
 }
 
@@ -184,6 +239,7 @@ impl Vault {
         Vault {
             version: FORMAT_VERSION,
             services: BTreeMap::new(),
+            removed: Vec::new(),
         }
     }
 
@@ -243,7 +299,8 @@ impl Vault {
                 id: new_id(),
                 code: c.code.clone(),
                 used: c.used.then_some(now),
-                changed: now,
+                also_used: Vec::new(),
+                unused: None,
                 note: None,
             })
             .collect();
@@ -258,14 +315,20 @@ impl Vault {
                 });
                 service.codes = fresh;
                 service.added = now;
-                service.changed = now;
-                service.kind = kind;
+                if service.kind != kind {
+                    service.kind = kind;
+                    service.changed = now;
+                }
                 Ok(())
             }
             None => {
                 self.services.insert(
                     name.clone(),
                     Service {
+                        id: new_id(),
+                        named: now,
+                        conflict_of: None,
+                        removed: None,
                         added: now,
                         changed: now,
                         kind,
@@ -289,8 +352,6 @@ impl Vault {
             .find(|c| c.used.is_none())
             .ok_or_else(|| VaultError::NoUnusedCodes(name.to_string()))?;
         code.used = Some(now);
-        code.changed = now;
-        service.changed = now;
         Ok(code.code.clone())
     }
 
@@ -313,8 +374,6 @@ impl Vault {
             });
         }
         code.used = Some(now);
-        code.changed = now;
-        service.changed = now;
         Ok(code.code.clone())
     }
 
@@ -334,15 +393,26 @@ impl Vault {
             return Err(VaultError::CodeNotUsed(name.to_string()));
         }
         code.used = None;
-        code.changed = now;
-        service.changed = now;
+        code.also_used.clear();
+        code.unused = Some(now);
         Ok(code.code.clone())
     }
 
-    /// Removes a service and all its sets.
-    pub fn remove(&mut self, name: &ServiceName) -> Result<Service, VaultError> {
+    /// Removes a service and all its sets (kept in `removed`, out of sight).
+    pub fn remove(&mut self, name: &ServiceName, now: Timestamp) -> Result<Service, VaultError> {
         let err = self.unknown(name.as_str());
-        self.services.remove(name).ok_or(err)
+        let mut service = self.services.remove(name).ok_or(err)?;
+        service.removed = Some(now);
+        let entry = RemovedService {
+            name: service.conflict_of.take().unwrap_or_else(|| name.clone()),
+            service: service.clone(),
+        };
+        // Kept in id order, as a merge writes them.
+        let at = self
+            .removed
+            .partition_point(|r| r.service.id < entry.service.id);
+        self.removed.insert(at, entry);
+        Ok(service)
     }
 
     /// Renames a service; refuses to overwrite another.
@@ -359,8 +429,10 @@ impl Vault {
         if self.services.contains_key(new) {
             return Err(VaultError::ServiceExists(new.to_string()));
         }
-        let mut service = self.remove(old)?;
-        service.changed = now;
+        let err = self.unknown(old.as_str());
+        let mut service = self.services.remove(old).ok_or(err)?;
+        service.named = now;
+        service.conflict_of = None;
         self.services.insert(new.clone(), service);
         Ok(())
     }

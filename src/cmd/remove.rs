@@ -27,7 +27,7 @@ pub fn run(ctx: &Ctx, args: RemoveArgs) -> Result<u8> {
             return Ok(1);
         }
     }
-    let removed = change_vault(ctx, |vault| Ok(vault.remove(name)?))?;
+    let removed = change_vault(ctx, |vault| Ok(vault.remove(name, ctx.now)?))?;
     eprintln!(
         "Removed {} ({}). Undo with: bcode restore 1",
         display(name.as_str()),
