@@ -53,7 +53,14 @@ pub enum Command {
     Print(PrintArgs),
     Restore(RestoreArgs),
     Config(ConfigArgs),
+    Merge(MergeArgs),
+    Git(GitArgs),
+    Sync(SyncArgs),
     Completions(CompletionsArgs),
+    #[command(hide = true)]
+    MergeDriver(MergeDriverArgs),
+    #[command(hide = true)]
+    Textconv(TextconvArgs),
 }
 
 /// Create a new vault.
@@ -265,9 +272,9 @@ pub struct ConfigArgs {
     /// The setting to change
     #[arg(value_enum, requires = "value")]
     pub setting: Option<Setting>,
-    /// on or off
-    #[arg(value_enum)]
-    pub value: Option<OnOff>,
+    /// plain-names: on or off; identity: an age identity file ('none' for identity.age)
+    #[arg(value_hint = ValueHint::FilePath)]
+    pub value: Option<String>,
 }
 
 /// Settings that `bcode config` changes.
@@ -275,13 +282,61 @@ pub struct ConfigArgs {
 pub enum Setting {
     /// A plain list of service names for shell completion
     PlainNames,
+    /// The identity file this device opens the vault with
+    Identity,
 }
 
-/// on or off.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum OnOff {
-    On,
-    Off,
+/// Merge another copy of the vault into this one.
+///
+/// For a sync conflict copy, an old backup or another device's vault: services and
+/// codes are united, a code used on either side stays used, a replaced set stays
+/// retired, nothing is dropped. The other file must open with this vault's identity.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  bcode merge ~/Sync/bcode/vault.sync-conflict-20261203.age\n  bcode merge ~/.local/share/bcode/backups/vault-20261201T101500.000000000Z.age"
+)]
+pub struct MergeArgs {
+    /// The other vault file (age-encrypted, as vault.age)
+    #[arg(value_hint = ValueHint::FilePath)]
+    pub other: PathBuf,
+}
+
+/// Run git inside the vault folder, as `pass git` does.
+///
+/// `bcode git init` makes the folder a git repository and registers bcode as the
+/// merge driver and diff converter for vault.age. After that every change is
+/// committed with a message naming the service and the action, never a code.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  bcode git init\n  bcode git remote add origin git@example.org:me/bcode-vault.git\n  bcode git push -u origin HEAD\n  bcode git log --oneline"
+)]
+pub struct GitArgs {
+    /// Arguments for git
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
+    pub args: Vec<std::ffi::OsString>,
+}
+
+/// Pull (merging through bcode), then push the vault's git repository.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  bcode sync")]
+pub struct SyncArgs {}
+
+/// git merge driver for vault.age (registered by `bcode git init`).
+#[derive(Debug, Args)]
+pub struct MergeDriverArgs {
+    /// The common ancestor (%O)
+    pub base: PathBuf,
+    /// Ours (%A); the result is written here
+    pub ours: PathBuf,
+    /// Theirs (%B)
+    pub theirs: PathBuf,
+}
+
+/// git textconv for vault.age: a readable listing for `git diff` (registered by `bcode git init`).
+#[derive(Debug, Args)]
+pub struct TextconvArgs {
+    /// The vault file
+    pub file: PathBuf,
 }
 
 /// Print the shell completion script.

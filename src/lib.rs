@@ -6,6 +6,7 @@ pub mod cmd;
 pub mod complete;
 pub mod error;
 pub mod faults;
+pub mod git;
 pub mod import;
 pub mod keys;
 pub mod manpage;

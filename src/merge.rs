@@ -145,7 +145,7 @@ struct Flat {
 impl Flat {
     fn from(vault: &Vault) -> Flat {
         let mut services = BTreeMap::new();
-        let live = vault.services.iter().map(|(k, s)| (k, s));
+        let live = vault.services.iter();
         let gone = vault.removed.iter().map(|r| (&r.name, &r.service));
         for (key, s) in live.chain(gone) {
             let name = s.conflict_of.clone().unwrap_or_else(|| key.clone());
@@ -215,7 +215,7 @@ impl Flat {
 
     fn rebuild(self) -> Vault {
         let mut vault = Vault::new();
-        vault.version = self.version.min(FORMAT_VERSION).max(1);
+        vault.version = self.version.clamp(1, FORMAT_VERSION);
         // Live services by name: the one named last keeps it.
         let mut by_name: BTreeMap<ServiceName, Vec<(String, FlatService)>> = BTreeMap::new();
         let mut gone = Vec::new();

@@ -39,6 +39,10 @@ pub struct Config {
     /// Keep a plain list of service names beside the vault (for completion).
     #[serde(default)]
     pub plain_names: bool,
+    /// This device's random id (config.json is not synced): where `use` starts in a
+    /// set when the vault is shared, so devices offline do not pick the same code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
 }
 
 /// The vault folder.
@@ -238,7 +242,7 @@ impl VaultDir {
     }
 
     /// Hard-links the current vault into `backups/` and prunes old generations.
-    fn backup_current(&self, now: Timestamp) -> Result<()> {
+    pub fn backup_current(&self, now: Timestamp) -> Result<()> {
         let current = self.file(VAULT_FILE);
         if !current.exists() {
             return Ok(());

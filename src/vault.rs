@@ -345,10 +345,29 @@ impl Vault {
 
     /// Marks the next unused code used and returns it.
     pub fn use_next(&mut self, name: &ServiceName, now: Timestamp) -> Result<String, VaultError> {
+        self.use_next_from(name, 0, now)
+    }
+
+    /// Marks the first unused code at or after position `start` (wrapping round) used.
+    /// Devices that sync start at different places, so two of them offline do not
+    /// hand out the same code.
+    pub fn use_next_from(
+        &mut self,
+        name: &ServiceName,
+        start: u64,
+        now: Timestamp,
+    ) -> Result<String, VaultError> {
         let service = self.service_mut(name)?;
-        let code = service
-            .codes
+        let n = service.codes.len();
+        let start = if n == 0 {
+            0
+        } else {
+            (start % n as u64) as usize
+        };
+        let (tail, head) = service.codes.split_at_mut(start);
+        let code = head
             .iter_mut()
+            .chain(tail.iter_mut())
             .find(|c| c.used.is_none())
             .ok_or_else(|| VaultError::NoUnusedCodes(name.to_string()))?;
         code.used = Some(now);

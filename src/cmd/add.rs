@@ -62,15 +62,27 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<u8> {
     for w in &warnings {
         eprintln!("bcode: warning: {w}");
     }
-    let (service, retired) = change_vault(ctx, |vault| {
-        let retired = vault
-            .services
-            .get(name)
-            .map(|s| s.codes.len())
-            .filter(|_| args.replace);
-        vault.add(name, &found, kind, args.replace, ctx.now)?;
-        Ok((vault.services[name].clone(), retired))
-    })?;
+    let (service, retired) = change_vault(
+        ctx,
+        &format!(
+            "{} {name} ({})",
+            if args.replace {
+                "replace set of"
+            } else {
+                "add"
+            },
+            codes(found.len())
+        ),
+        |vault| {
+            let retired = vault
+                .services
+                .get(name)
+                .map(|s| s.codes.len())
+                .filter(|_| args.replace);
+            vault.add(name, &found, kind, args.replace, ctx.now)?;
+            Ok((vault.services[name].clone(), retired))
+        },
+    )?;
     let extra = if used > 0 {
         format!(", {used} of them already marked used")
     } else {

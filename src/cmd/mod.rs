@@ -16,8 +16,11 @@ mod add;
 mod check;
 mod completions;
 mod config;
+mod git;
 mod init;
 mod list;
+mod merge;
+mod merge_driver;
 mod passwd;
 mod print;
 mod remove;
@@ -25,6 +28,8 @@ mod rename;
 mod restore;
 mod set;
 mod show;
+mod sync;
+mod textconv;
 mod unuse;
 mod use_code;
 
@@ -59,6 +64,11 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Print(a) => print::run(&ctx, a),
         Command::Restore(a) => restore::run(&ctx, a),
         Command::Config(a) => config::run(&ctx, a),
+        Command::Merge(a) => merge::run(&ctx, a),
+        Command::Git(a) => git::run(&ctx, a),
+        Command::Sync(a) => sync::run(&ctx, a),
+        Command::MergeDriver(a) => merge_driver::run(&ctx, a),
+        Command::Textconv(a) => textconv::run(&ctx, a),
         Command::Completions(_) => unreachable!("handled above"),
     }
 }
@@ -71,14 +81,20 @@ pub fn read_vault(ctx: &Ctx) -> Result<Vault> {
 }
 
 /// Read-modify-write under the exclusive lock: the secret is asked before the lock
-/// is taken, the change is durable on disk before this returns.
-pub fn change_vault<T>(ctx: &Ctx, f: impl FnOnce(&mut Vault) -> Result<T>) -> Result<T> {
+/// is taken, the change is durable on disk before this returns. `action` names the
+/// change for the git history ("use github"); it never holds a code.
+pub fn change_vault<T>(
+    ctx: &Ctx,
+    action: &str,
+    f: impl FnOnce(&mut Vault) -> Result<T>,
+) -> Result<T> {
     let keys = ctx.dir.unlock()?;
     let lock = ctx.dir.lock_exclusive()?;
     let mut vault = ctx.dir.load(&keys)?;
     let out = f(&mut vault)?;
     crate::faults::point("before-save");
     ctx.dir.save(&vault, &lock, ctx.now)?;
+    crate::git::record(ctx.dir.path(), action);
     Ok(out)
 }
 

@@ -27,7 +27,9 @@ pub fn run(ctx: &Ctx, args: RemoveArgs) -> Result<u8> {
             return Ok(1);
         }
     }
-    let removed = change_vault(ctx, |vault| Ok(vault.remove(name, ctx.now)?))?;
+    let removed = change_vault(ctx, &format!("remove {name}"), |vault| {
+        Ok(vault.remove(name, ctx.now)?)
+    })?;
     eprintln!(
         "Removed {} ({}). Undo with: bcode restore 1",
         display(name.as_str()),

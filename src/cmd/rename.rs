@@ -8,6 +8,7 @@ use crate::sanitize::display;
 pub fn run(ctx: &Ctx, args: RenameArgs) -> Result<u8> {
     change_vault(
         ctx,
+        &format!("rename {} to {}", args.old, args.new),
         |vault| Ok(vault.rename(&args.old, &args.new, ctx.now)?),
     )?;
     eprintln!(

@@ -12,7 +12,7 @@ pub fn run(ctx: &Ctx, args: SetArgs) -> Result<u8> {
         ));
     }
     let name = &args.service;
-    let service = change_vault(ctx, |vault| {
+    let service = change_vault(ctx, &format!("change settings of {name}"), |vault| {
         if let Some(t) = args.threshold {
             let t = match t {
                 Threshold::Default => None,

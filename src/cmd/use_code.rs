@@ -11,7 +11,7 @@ pub fn run(ctx: &Ctx, args: UseArgs) -> Result<u8> {
     let name = &args.service;
     if let Some(arg) = args.code {
         let typed = read_code(Some(arg), "Code to mark used")?;
-        let service = change_vault(ctx, |vault| {
+        let service = change_vault(ctx, &format!("mark a code of {name} used"), |vault| {
             vault.mark_used(name, &typed, ctx.now)?;
             Ok(vault.services[name].clone())
         })?;
@@ -25,8 +25,15 @@ pub fn run(ctx: &Ctx, args: UseArgs) -> Result<u8> {
     }
 
     // The vault recording the code as used is on disk before the code is printed.
-    let (code, service) = change_vault(ctx, |vault| {
-        let code = vault.use_next(name, ctx.now)?;
+    // On a vault shared through git, each device starts at its own place in a set.
+    let start = match ctx.dir.config()?.device {
+        Some(id) if crate::git::is_repo(ctx.dir.path()) => {
+            u64::from_str_radix(&id, 16).unwrap_or(0)
+        }
+        _ => 0,
+    };
+    let (code, service) = change_vault(ctx, &format!("use a code of {name}"), |vault| {
+        let code = vault.use_next_from(name, start, ctx.now)?;
         Ok((code, vault.services[name].clone()))
     })?;
     crate::faults::point("before-print");
