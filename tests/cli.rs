@@ -602,3 +602,35 @@ fn backups_keep_earlier_generations_and_restore_them() {
     let out = env.run(&["restore", "99"], "");
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn a_recovery_key_is_shown_not_used_up_and_a_single_code_asks_for_its_successor() {
+    let env = TestEnv::with_identity();
+    let key = "ABCD2-EFGH3-JKLM4-NPQR5-STUV6";
+    let out = env.run(
+        &["add", "someapp", "--kind", "recovery-key"],
+        &format!("{key}\n"),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let before = env.vault_bytes();
+    for _ in 0..2 {
+        assert_eq!(env.use_code("someapp"), key);
+    }
+    assert_eq!(
+        env.vault_bytes(),
+        before,
+        "showing a reusable key changes nothing"
+    );
+    assert_eq!(env.run(&["check"], "").status.code(), Some(0));
+
+    let out = env.run(&["add", "steam", "--kind", "single"], "R12345\n");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = env.run(&["use", "steam"], "");
+    assert_eq!(stdout(&out), "R12345\n");
+    assert!(
+        stderr(&out).contains("shows a new code after each use"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(env.run(&["check"], "").status.code(), Some(1));
+}

@@ -10,7 +10,7 @@ use crate::name::ServiceName;
 use crate::sanitize::display;
 use crate::services;
 use crate::store::VaultDir;
-use crate::vault::{Service, Timestamp, Vault};
+use crate::vault::{Service, SetKind, Timestamp, Vault};
 
 mod add;
 mod check;
@@ -88,13 +88,24 @@ pub fn change_vault<T>(
     action: &str,
     f: impl FnOnce(&mut Vault) -> Result<T>,
 ) -> Result<T> {
+    change_vault_if(ctx, action, |vault| Ok((f(vault)?, true)))
+}
+
+/// As `change_vault`, but `f` says whether it changed anything; nothing is written if not.
+pub fn change_vault_if<T>(
+    ctx: &Ctx,
+    action: &str,
+    f: impl FnOnce(&mut Vault) -> Result<(T, bool)>,
+) -> Result<T> {
     let keys = ctx.dir.unlock()?;
     let lock = ctx.dir.lock_exclusive()?;
     let mut vault = ctx.dir.load(&keys)?;
-    let out = f(&mut vault)?;
-    crate::faults::point("before-save");
-    ctx.dir.save(&vault, &lock, ctx.now)?;
-    crate::git::record(ctx.dir.path(), action);
+    let (out, changed) = f(&mut vault)?;
+    if changed {
+        crate::faults::point("before-save");
+        ctx.dir.save(&vault, &lock, ctx.now)?;
+        crate::git::record(ctx.dir.path(), action);
+    }
     Ok(out)
 }
 
@@ -121,11 +132,15 @@ pub fn warn_if_low(name: &ServiceName, service: &Service) {
     let place = services::lookup(name.as_str())
         .map(|p| format!(" at {}", p.new_set_url))
         .unwrap_or_default();
-    eprintln!(
-        "bcode: warning: {} {left}; generate a new set{place}, then run: bcode add {} --replace",
-        display(name.as_str()),
-        display(name.as_str())
-    );
+    let shown = display(name.as_str());
+    match service.kind {
+        SetKind::Set => eprintln!(
+            "bcode: warning: {shown} {left}; generate a new set{place}, then run: bcode add {shown} --replace"
+        ),
+        SetKind::Single | SetKind::RecoveryKey => eprintln!(
+            "bcode: warning: {shown} {left}; the service shows a new code after each use (or generate one{place}): store it with: bcode add {shown} --replace"
+        ),
+    }
 }
 
 /// Reads a code the user types: from the argument, or ('-' or absent) from stdin or a hidden prompt.

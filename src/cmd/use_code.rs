@@ -3,9 +3,10 @@
 use std::io::IsTerminal;
 
 use crate::cli::UseArgs;
-use crate::cmd::{Ctx, change_vault, codes, out, read_code, warn_if_low};
+use crate::cmd::{Ctx, change_vault, change_vault_if, codes, out, read_code, warn_if_low};
 use crate::error::{Error, Result};
 use crate::sanitize::display;
+use crate::vault::{SetKind, VaultError};
 
 pub fn run(ctx: &Ctx, args: UseArgs) -> Result<u8> {
     let name = &args.service;
@@ -32,9 +33,18 @@ pub fn run(ctx: &Ctx, args: UseArgs) -> Result<u8> {
         }
         _ => 0,
     };
-    let (code, service) = change_vault(ctx, &format!("use a code of {name}"), |vault| {
+    let (code, service) = change_vault_if(ctx, &format!("use a code of {name}"), |vault| {
+        let service = vault.service(name)?;
+        if service.kind == SetKind::RecoveryKey {
+            // A reusable recovery key is shown, not used up.
+            let key = service
+                .unused_codes()
+                .next()
+                .ok_or_else(|| VaultError::NoUnusedCodes(name.to_string()))?;
+            return Ok(((key.code.clone(), service.clone()), false));
+        }
         let code = vault.use_next_from(name, start, ctx.now)?;
-        Ok((code, vault.services[name].clone()))
+        Ok(((code, vault.services[name].clone()), true))
     })?;
     crate::faults::point("before-print");
     if let Err(e) = out(&format!("{code}\n")) {
@@ -48,7 +58,13 @@ pub fn run(ctx: &Ctx, args: UseArgs) -> Result<u8> {
         }
         return Err(e);
     }
-    if std::io::stderr().is_terminal() && !service.status().low {
+    if service.kind == SetKind::RecoveryKey {
+        eprintln!(
+            "{} is a reusable recovery key: it stays unused (mark it used with: bcode use {} --code -).",
+            display(name.as_str()),
+            display(name.as_str())
+        );
+    } else if std::io::stderr().is_terminal() && !service.status().low {
         eprintln!(
             "{}: {} of {} unused.",
             display(name.as_str()),
