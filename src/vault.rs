@@ -374,6 +374,15 @@ impl Vault {
         Ok(code.code.clone())
     }
 
+    /// The code of the current set that the user typed.
+    fn typed_code_mut(&mut self, name: &ServiceName, typed: &str) -> Result<&mut Code, VaultError> {
+        let service = self.service_mut(name)?;
+        let i = service
+            .find_code(typed)
+            .ok_or_else(|| VaultError::CodeNotFound(name.to_string()))?;
+        Ok(&mut service.codes[i])
+    }
+
     /// Marks a specific code (typed from paper) used; returns the stored form.
     pub fn mark_used(
         &mut self,
@@ -381,11 +390,7 @@ impl Vault {
         typed: &str,
         now: Timestamp,
     ) -> Result<String, VaultError> {
-        let service = self.service_mut(name)?;
-        let i = service
-            .find_code(typed)
-            .ok_or_else(|| VaultError::CodeNotFound(name.to_string()))?;
-        let code = &mut service.codes[i];
+        let code = self.typed_code_mut(name, typed)?;
         if let Some(used) = code.used {
             return Err(VaultError::CodeAlreadyUsed {
                 service: name.to_string(),
@@ -403,11 +408,7 @@ impl Vault {
         typed: &str,
         now: Timestamp,
     ) -> Result<String, VaultError> {
-        let service = self.service_mut(name)?;
-        let i = service
-            .find_code(typed)
-            .ok_or_else(|| VaultError::CodeNotFound(name.to_string()))?;
-        let code = &mut service.codes[i];
+        let code = self.typed_code_mut(name, typed)?;
         if code.used.is_none() {
             return Err(VaultError::CodeNotUsed(name.to_string()));
         }

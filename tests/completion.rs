@@ -7,16 +7,6 @@ use std::process::{Command, Output, Stdio};
 
 use common::*;
 
-/// A PATH with the freshly built bcode first.
-fn path_with_bcode() -> String {
-    let bin = assert_cmd::cargo::cargo_bin("bcode");
-    format!(
-        "{}:{}",
-        bin.parent().unwrap().display(),
-        std::env::var("PATH").unwrap_or_default()
-    )
-}
-
 /// Runs a shell script with bcode on PATH, in the test's environment, with no stdin.
 fn shell(env: &TestEnv, shell: &str, script: &str) -> Output {
     let mut cmd = Command::new(shell);

@@ -142,41 +142,30 @@ fn histories() -> impl Strategy<Value = (Vault, Vault, Vault, Vault)> {
         })
 }
 
-/// Every code id with its code, wherever it sits (current, retired, removed).
-fn all_codes(v: &Vault) -> BTreeMap<String, String> {
-    let services = v
-        .services
+/// Every code wherever it sits (current, retired, removed).
+fn every_code(v: &Vault) -> impl Iterator<Item = &vault::Code> {
+    v.services
         .values()
-        .chain(v.removed.iter().map(|r| &r.service));
-    let mut out = BTreeMap::new();
-    for s in services {
-        for c in s
-            .codes
-            .iter()
-            .chain(s.retired.iter().flat_map(|r| &r.codes))
-        {
-            out.insert(c.id.clone(), c.code.clone());
-        }
-    }
-    out
+        .chain(v.removed.iter().map(|r| &r.service))
+        .flat_map(|s| {
+            s.codes
+                .iter()
+                .chain(s.retired.iter().flat_map(|r| &r.codes))
+        })
 }
 
+/// Every code id with its code.
+fn all_codes(v: &Vault) -> BTreeMap<String, String> {
+    every_code(v)
+        .map(|c| (c.id.clone(), c.code.clone()))
+        .collect()
+}
+
+/// Every code id with its (used, unused) times.
 fn code_states(v: &Vault) -> BTreeMap<String, (Option<Timestamp>, Option<Timestamp>)> {
-    let services = v
-        .services
-        .values()
-        .chain(v.removed.iter().map(|r| &r.service));
-    let mut out = BTreeMap::new();
-    for s in services {
-        for c in s
-            .codes
-            .iter()
-            .chain(s.retired.iter().flat_map(|r| &r.codes))
-        {
-            out.insert(c.id.clone(), (c.used, c.unused));
-        }
-    }
-    out
+    every_code(v)
+        .map(|c| (c.id.clone(), (c.used, c.unused)))
+        .collect()
 }
 
 proptest! {

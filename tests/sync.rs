@@ -9,16 +9,6 @@ use std::process::Command;
 
 use common::*;
 
-/// A PATH with the freshly built bcode first (git runs the merge driver through it).
-fn path_with_bcode() -> String {
-    let bin = assert_cmd::cargo::cargo_bin("bcode");
-    format!(
-        "{}:{}",
-        bin.parent().unwrap().display(),
-        std::env::var("PATH").unwrap_or_default()
-    )
-}
-
 /// One device: its own vault folder, sharing the identity file.
 struct Device<'a> {
     env: &'a TestEnv,

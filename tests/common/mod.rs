@@ -188,6 +188,16 @@ pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// A PATH with the freshly built bcode first (for shells and git, which find it there).
+pub fn path_with_bcode() -> String {
+    let bin = assert_cmd::cargo::cargo_bin("bcode");
+    format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
+
 /// Unix permission bits of a path.
 pub fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
