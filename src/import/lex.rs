@@ -311,6 +311,8 @@ fn lex_line(line: &str, page_break: bool, out: &mut Lexed) {
     let mut first_content = true;
     let mut used_words = 0usize;
     let mut unused_words = 0usize;
+    // After "used" following a code, the rest of the line is the user's note about it.
+    let mut commentary = false;
     let mut words = 0usize;
     let mut prev_lower: Vec<String> = Vec::new();
     // A mark seen but not yet attached: (atom before it, whitespace before the mark).
@@ -356,6 +358,15 @@ fn lex_line(line: &str, page_break: bool, out: &mut Lexed) {
             }
             continue;
         }
+        let hash_number = piece.strip_prefix('#').is_some_and(|d| {
+            let d = d.trim_end_matches(['.', ':', ')']);
+            (1..=3).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit())
+        });
+        if hash_number {
+            info.marker |= first_content;
+            next_gap = Gap::Wide;
+            continue;
+        }
         let (core, glue_left, glue_right, trail) = strip_wrapping(piece);
         let core_lower = core.to_lowercase();
         let negated = prev_lower
@@ -369,6 +380,7 @@ fn lex_line(line: &str, page_break: bool, out: &mut Lexed) {
         }
         if USED_WORDS.contains(&core_lower.as_str()) {
             used_words += 1;
+            commentary = last_atom.is_some();
             if first_content {
                 leading_mark = true;
             } else {
@@ -378,7 +390,7 @@ fn lex_line(line: &str, page_break: bool, out: &mut Lexed) {
             prev_lower.push(core_lower);
             continue;
         }
-        if first_content && (core == "x" || core == "X") && pieces.len() > n + 1 {
+        if first_content && (piece == "x" || piece == "X") && pieces.len() > n + 1 {
             leading_mark = true;
             next_gap = Gap::Wide;
             continue;
@@ -408,7 +420,7 @@ fn lex_line(line: &str, page_break: bool, out: &mut Lexed) {
             continue;
         }
         if !is_atom_text(core) || is_prose_word(core) {
-            if core.chars().any(char::is_alphanumeric) {
+            if core.chars().any(char::is_alphanumeric) && !commentary {
                 info.other += 1;
             }
             next_gap = Gap::Wide;
@@ -423,7 +435,13 @@ fn lex_line(line: &str, page_break: bool, out: &mut Lexed) {
             && core.bytes().all(|b| b.is_ascii_digit())
             && matches!(trail, Some('.' | ')' | ':' | ']'))
             && (first_content || next_gap == Gap::Wide || gap >= 2);
-        let tiny = numbering || (core.len() <= 2 && core.bytes().all(|b| b.is_ascii_digit()));
+        let code_like = core.bytes().any(|b| b.is_ascii_digit())
+            && core.bytes().any(|b| b.is_ascii_alphabetic())
+            && core.len() >= 5
+            || core.len() >= 6 && core.bytes().all(|b| b.is_ascii_digit());
+        let tiny = numbering
+            || (core.len() <= 2 && core.bytes().all(|b| b.is_ascii_digit()))
+            || (commentary && !code_like);
         if numbering && first_content {
             info.marker = true;
         }

@@ -235,13 +235,18 @@ fn plausible(ctx: &Ctx, c: &Candidate) -> bool {
     let i = &inst[first];
     let n = c.members.len();
     let len = c.code_len;
-    if !(6..=128).contains(&len) {
+    if !(5..=128).contains(&len) {
         return false;
     }
     let digits_only = c.members.iter().all(|&m| inst[m].digits_only());
     if digits_only {
         // Long digit strings are card, account or order numbers; short ones need company.
-        return len <= 12 && (n >= 3 || (n == 2 && len >= 8));
+        return (6..=12).contains(&len) && (n >= 3 || (n == 2 && len >= 8));
+    }
+    if len < 6 {
+        // Five-character codes (Steam, some games) only as a list with digits in most.
+        let with_digit = c.members.iter().filter(|&&m| inst[m].has_digit).count();
+        return len == 5 && n >= 5 && with_digit * 4 >= n * 3;
     }
     match n {
         1 => strong_single(ctx, i),
@@ -304,8 +309,9 @@ fn substantive(ctx: &Ctx, l: usize) -> bool {
 }
 
 /// Splits members into blocks: runs of codes with no text between them except blank
-/// lines; a page break (footer, page number, form feed) continues the block.
-fn blocks(ctx: &Ctx, members: &[usize]) -> Vec<Vec<usize>> {
+/// lines (or, with `blank_splits`, none at all); a page break (footer, page number,
+/// form feed) continues the block.
+fn blocks(ctx: &Ctx, members: &[usize], blank_splits: bool) -> Vec<Vec<usize>> {
     let mut out: Vec<Vec<usize>> = Vec::new();
     let mut prev_last: Option<usize> = None;
     for &m in members {
@@ -313,7 +319,10 @@ fn blocks(ctx: &Ctx, members: &[usize]) -> Vec<Vec<usize>> {
         let split = prev_last.is_some_and(|p| {
             let between = p + 1..i.first_line;
             let page = between.clone().any(|l| ctx.lexed.lines[l].page_marker);
-            !page && between.into_iter().any(|l| substantive(ctx, l))
+            !page
+                && between
+                    .into_iter()
+                    .any(|l| substantive(ctx, l) || (blank_splits && ctx.lexed.lines[l].blank))
         });
         match out.last_mut() {
             Some(b) if !split => b.push(m),
@@ -327,7 +336,18 @@ fn blocks(ctx: &Ctx, members: &[usize]) -> Vec<Vec<usize>> {
 /// Groups blocks into whole sets. With a usual count, a set is a group of blocks holding
 /// at least three quarters of it; without one, blocks of five or more of similar size.
 pub(crate) fn split_sets(ctx: &Ctx, members: &[usize], usual: Option<usize>) -> Vec<Vec<usize>> {
-    let bl = blocks(ctx, members);
+    let sets = group_blocks(blocks(ctx, members, false), usual);
+    match usual {
+        // Two whole sets parted only by a blank line: the count gives them away.
+        Some(n) if sets.len() == 1 && n >= 4 && members.len() * 2 > n * 3 => {
+            let loose = group_blocks(blocks(ctx, members, true), usual);
+            if loose.len() >= 2 { loose } else { sets }
+        }
+        _ => sets,
+    }
+}
+
+fn group_blocks(bl: Vec<Vec<usize>>, usual: Option<usize>) -> Vec<Vec<usize>> {
     if bl.len() < 2 {
         return bl;
     }
