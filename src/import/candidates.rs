@@ -56,16 +56,33 @@ pub(crate) struct Instance {
 impl Instance {
     fn new(atoms: &[Atom], range: Range<usize>, sep: Sep) -> Instance {
         let slice = &atoms[range.clone()];
-        let joiner = if sep == Sep::Space { " " } else { "-" };
-        let shown = slice
-            .iter()
-            .map(|a| a.text.as_str())
-            .collect::<Vec<_>>()
-            .join(joiner);
-        let groups: Vec<u8> = shown
-            .split([' ', '-'])
-            .map(|g| u8::try_from(g.len()).unwrap_or(u8::MAX))
-            .collect();
+        let joiner = if sep == Sep::Space { ' ' } else { '-' };
+        let total: usize = slice.iter().map(|a| a.text.len() + 1).sum();
+        let mut shown = String::with_capacity(total);
+        let mut compact = String::with_capacity(total);
+        let mut groups: Vec<u8> = Vec::with_capacity(slice.len() + 2);
+        let (mut has_digit, mut has_lower, mut has_upper, mut used) = (false, false, false, false);
+        for (k, a) in slice.iter().enumerate() {
+            if k > 0 {
+                shown.push(joiner);
+            }
+            shown.push_str(&a.text);
+            used |= a.used;
+            let mut group = 0usize;
+            for b in a.text.bytes() {
+                if b == b'-' {
+                    groups.push(u8::try_from(group).unwrap_or(u8::MAX));
+                    group = 0;
+                    continue;
+                }
+                group += 1;
+                compact.push(char::from(b));
+                has_digit |= b.is_ascii_digit();
+                has_lower |= b.is_ascii_lowercase();
+                has_upper |= b.is_ascii_uppercase();
+            }
+            groups.push(u8::try_from(group).unwrap_or(u8::MAX));
+        }
         let sep = if groups.len() == 1 {
             Sep::None
         } else if sep == Sep::Space {
@@ -73,15 +90,14 @@ impl Instance {
         } else {
             Sep::Dash
         };
-        let compact: String = shown.chars().filter(char::is_ascii_alphanumeric).collect();
         Instance {
             first_line: slice[0].line,
             last_line: slice[slice.len() - 1].line,
             shape: Shape { groups, sep },
-            has_digit: compact.bytes().any(|b| b.is_ascii_digit()),
-            has_lower: compact.bytes().any(|b| b.is_ascii_lowercase()),
-            has_upper: compact.bytes().any(|b| b.is_ascii_uppercase()),
-            used: slice.iter().any(|a| a.used),
+            has_digit,
+            has_lower,
+            has_upper,
+            used,
             shown,
             compact,
             atoms: range,

@@ -62,8 +62,8 @@ pub(crate) struct Line {
     pub marker: bool,
     /// Has table or tab structure.
     pub tabular: bool,
-    /// A date on the line, as yyyymmdd.
-    pub date: Option<u32>,
+    /// Has a run of two digits, so may hold a date (found on demand by [`Lexed::date`]).
+    pub maybe_date: bool,
     /// -1 when the line calls something old, +1 when new.
     pub age_hint: i8,
 }
@@ -73,6 +73,28 @@ pub(crate) struct Line {
 pub(crate) struct Lexed {
     pub atoms: Vec<Atom>,
     pub lines: Vec<Line>,
+    /// Each line's normalised text, for reading dates when a set must be dated.
+    pub texts: Vec<String>,
+}
+
+impl Lexed {
+    /// The first date on line `l`, as yyyymmdd.
+    pub fn date(&self, l: usize) -> Option<u32> {
+        if !self.lines[l].maybe_date {
+            return None;
+        }
+        let words: Vec<&str> = self.texts[l]
+            .split([' ', '\t'])
+            .filter(|w| !w.is_empty())
+            .collect();
+        find_date_in(&words)
+    }
+}
+
+fn has_two_digits(t: &str) -> bool {
+    t.as_bytes()
+        .windows(2)
+        .any(|w| w[0].is_ascii_digit() && w[1].is_ascii_digit())
 }
 
 /// Splits text into normalised lines and lexes each.
@@ -285,6 +307,45 @@ const NEW_WORDS: &[&str] = &[
     "active",
 ];
 
+/// What a lowercase word means to the recogniser (bit flags).
+mod kind {
+    pub const USED: u16 = 1;
+    pub const NEGATION: u16 = 2;
+    pub const UNUSED: u16 = 4;
+    pub const NEGATIVE: u16 = 8;
+    pub const LABEL: u16 = 16;
+    pub const STOP: u16 = 32;
+    pub const OLD: u16 = 64;
+    pub const NEW: u16 = 128;
+}
+
+/// All word lists in one table, built once: one lookup per word instead of a scan.
+fn word_kind(lower: &str) -> u16 {
+    static TABLE: std::sync::LazyLock<std::collections::HashMap<&'static str, u16>> =
+        std::sync::LazyLock::new(|| {
+            let mut t = std::collections::HashMap::new();
+            for (list, flag) in [
+                (USED_WORDS, kind::USED),
+                (NEGATIONS, kind::NEGATION),
+                (UNUSED_WORDS, kind::UNUSED),
+                (NEGATIVE_WORDS, kind::NEGATIVE),
+                (LABEL_WORDS, kind::LABEL),
+                (STOP_WORDS, kind::STOP),
+                (OLD_WORDS, kind::OLD),
+                (NEW_WORDS, kind::NEW),
+            ] {
+                for w in list {
+                    *t.entry(*w).or_insert(0) |= flag;
+                }
+            }
+            t
+        });
+    if lower.len() > 32 {
+        return 0;
+    }
+    TABLE.get(lower).copied().unwrap_or(0)
+}
+
 /// One whitespace-separated piece of a line, before classification.
 struct Raw {
     text: String,
@@ -296,6 +357,7 @@ struct Raw {
 fn lex_line(line: &str, page_break: bool, out: &mut Lexed) {
     let index = out.lines.len();
     let start = out.atoms.len();
+    out.texts.push(line.to_string());
     let mut info = Line {
         page_marker: page_break,
         ..Line::default()
@@ -304,7 +366,7 @@ fn lex_line(line: &str, page_break: bool, out: &mut Lexed) {
     info.blank = raws.is_empty();
     info.tabular = line.contains('\t') || line.contains('|');
     info.page_marker |= is_page_marker(&raws);
-    info.date = find_date(&raws);
+    info.maybe_date = raws.iter().any(|r| has_two_digits(&r.text));
 
     // Classify every piece; marks attach to the nearest atom.
     let mut next_gap = Gap::LineStart;
@@ -314,26 +376,29 @@ fn lex_line(line: &str, page_break: bool, out: &mut Lexed) {
     // After "used" following a code, the rest of the line is the user's note about it.
     let mut commentary = false;
     let mut words = 0usize;
-    let mut prev_lower: Vec<String> = Vec::new();
+    let mut prev_negation = false;
     // A mark seen but not yet attached: (atom before it, whitespace before the mark).
     let mut pending: Option<(Option<usize>, usize)> = None;
     let mut leading_mark = false;
     let mut last_atom: Option<usize> = None;
 
-    let mut pieces: Vec<(String, bool, usize)> = Vec::new();
+    let mut pieces: Vec<(&str, bool, usize)> = Vec::new();
     for raw in &raws {
         split_fields(raw, &mut pieces);
     }
-    for (n, (piece, struck, gap)) in pieces.iter().enumerate() {
-        let piece = piece.as_str();
-        let gap = *gap;
-        let lower = piece.to_lowercase();
+    for (n, &(piece, struck, gap)) in pieces.iter().enumerate() {
         words += 1;
         // Marks made of check characters, possibly glued to a word.
-        let trimmed_checks = piece.trim_matches(|c| CHECKS.contains(&c));
-        let lead_check = piece.starts_with(|c| CHECKS.contains(&c));
-        let trail_check = piece.ends_with(|c| CHECKS.contains(&c));
-        if trimmed_checks.is_empty() || is_checkbox(piece) {
+        let ascii = piece.is_ascii();
+        let is_check = |c: char| !c.is_ascii() && CHECKS.contains(&c);
+        let trimmed_checks = if ascii {
+            piece
+        } else {
+            piece.trim_matches(is_check)
+        };
+        let lead_check = !ascii && piece.starts_with(is_check);
+        let trail_check = !ascii && piece.ends_with(is_check);
+        if trimmed_checks.is_empty() || (piece.len() <= 4 && is_checkbox(piece)) {
             if is_checkbox(piece) || first_content {
                 leading_mark = true;
             } else {
@@ -346,10 +411,11 @@ fn lex_line(line: &str, page_break: bool, out: &mut Lexed) {
             leading_mark = true;
         }
         let piece = trimmed_checks;
-        if BULLETS.contains(&piece) || piece.chars().all(|c| !c.is_alphanumeric()) {
-            if first_content && BULLETS.contains(&piece) {
+        let bullet = piece.len() <= 3 && BULLETS.contains(&piece);
+        if bullet || piece.chars().all(|c| !c.is_alphanumeric()) {
+            if first_content && bullet {
                 info.marker = true;
-            } else if !BULLETS.contains(&piece) {
+            } else if !bullet {
                 info.other += u32::from(piece.chars().count() > 1);
             }
             next_gap = Gap::Wide;
@@ -368,17 +434,21 @@ fn lex_line(line: &str, page_break: bool, out: &mut Lexed) {
             continue;
         }
         let (core, glue_left, glue_right, trail) = strip_wrapping(piece);
-        let core_lower = core.to_lowercase();
-        let negated = prev_lower
-            .iter()
-            .rev()
-            .take(2)
-            .any(|w| NEGATIONS.contains(&w.as_str()));
-        if USED_WORDS.contains(&core_lower.as_str()) && negated {
+        // No listed word has a digit or is long: codes skip the lookup.
+        let kinds = if core.len() > 40 || core.bytes().any(|b| b.is_ascii_digit()) {
+            0
+        } else if core.is_ascii() {
+            word_kind(&core.to_ascii_lowercase())
+        } else {
+            word_kind(&core.to_lowercase())
+        };
+        let negated = prev_negation;
+        prev_negation = kinds & kind::NEGATION != 0;
+        if kinds & kind::USED != 0 && negated {
             next_gap = Gap::Wide;
             continue;
         }
-        if USED_WORDS.contains(&core_lower.as_str()) {
+        if kinds & kind::USED != 0 {
             used_words += 1;
             commentary = last_atom.is_some();
             if first_content {
@@ -387,7 +457,6 @@ fn lex_line(line: &str, page_break: bool, out: &mut Lexed) {
                 pending = Some((last_atom, gap));
             }
             next_gap = Gap::Wide;
-            prev_lower.push(core_lower);
             continue;
         }
         if first_content && (piece == "x" || piece == "X") && pieces.len() > n + 1 {
@@ -395,31 +464,32 @@ fn lex_line(line: &str, page_break: bool, out: &mut Lexed) {
             next_gap = Gap::Wide;
             continue;
         }
-        if lower.starts_with('+') && lower[1..].starts_with(|c: char| c.is_ascii_digit())
+        if piece.starts_with('+') && piece[1..].starts_with(|c: char| c.is_ascii_digit())
             || is_paren_area_code(piece)
         {
             info.phoneish = true;
         }
-        let word = core_lower.trim_end_matches(':');
-        if NEGATIVE_WORDS.contains(&word) || lower.contains("secret") || lower.contains("otpauth") {
+        if kinds & kind::NEGATIVE != 0
+            || core.len() > 6
+                && (core.contains("secret") || core.contains("otpauth") || core.contains("Secret"))
+        {
             info.negative = true;
         }
-        if OLD_WORDS.contains(&word) {
+        if kinds & kind::OLD != 0 {
             info.age_hint = -1;
-        } else if NEW_WORDS.contains(&word) && info.age_hint == 0 {
+        } else if kinds & kind::NEW != 0 && info.age_hint == 0 {
             info.age_hint = 1;
         }
-        if UNUSED_WORDS.contains(&word) {
+        if kinds & kind::UNUSED != 0 {
             info.heading = true;
             unused_words += 1;
         }
-        prev_lower.push(core_lower.clone());
-        if is_label(word) {
+        if kinds & kind::LABEL != 0 {
             info.label = true;
             next_gap = Gap::Wide;
             continue;
         }
-        if !is_atom_text(core) || is_prose_word(core) {
+        if !is_atom_text(core) || is_prose_word(core, kinds) {
             if core.chars().any(char::is_alphanumeric) && !commentary {
                 info.other += 1;
             }
@@ -457,7 +527,7 @@ fn lex_line(line: &str, page_break: bool, out: &mut Lexed) {
             Gap::Space => Gap::Wide,
         };
         let idx = out.atoms.len();
-        let mut used = *struck || (leading_mark && !tiny);
+        let mut used = struck || (leading_mark && !tiny);
         if !tiny {
             leading_mark = false;
         }
@@ -510,6 +580,37 @@ fn lex_line(line: &str, page_break: bool, out: &mut Lexed) {
 /// Splits a line on whitespace, turning strike-through markup (`~~x~~`, `<s>`,
 /// `<del>`, combining long stroke) into a flag on each piece and dropping HTML tags.
 fn split_raw(line: &str) -> Vec<Raw> {
+    let plain = !line
+        .chars()
+        .any(|c| c == '~' || c == '<' || ('\u{0300}'..='\u{036f}').contains(&c));
+    if plain {
+        let mut raws = Vec::new();
+        let mut gap = 0usize;
+        let mut start = None;
+        for (i, c) in line.char_indices() {
+            if c == ' ' || c == '\t' {
+                if let Some(s) = start.take() {
+                    raws.push(Raw {
+                        text: line[s..i].to_string(),
+                        struck: false,
+                        gap,
+                    });
+                    gap = 0;
+                }
+                gap += if c == '\t' { 4 } else { 1 };
+            } else if start.is_none() {
+                start = Some(i);
+            }
+        }
+        if let Some(s) = start {
+            raws.push(Raw {
+                text: line[s..].to_string(),
+                struck: false,
+                gap,
+            });
+        }
+        return raws;
+    }
     let chars: Vec<char> = line.chars().collect();
     let mut cells: Vec<(char, bool)> = Vec::with_capacity(chars.len());
     let mut struck = false;
@@ -618,10 +719,12 @@ fn html_tag(chars: &[char]) -> Option<(usize, String, bool)> {
 
 /// Splits a piece on field separators (`,` `;` `|` `=` quotes) unless it is a URL or an
 /// address, which stay whole (and are then noise).
-fn split_fields(raw: &Raw, out: &mut Vec<(String, bool, usize)>) {
+fn split_fields<'a>(raw: &'a Raw, out: &mut Vec<(&'a str, bool, usize)>) {
     let t = &raw.text;
-    if t.contains("://") || t.contains('@') || t.to_lowercase().starts_with("www.") {
-        out.push((t.clone(), raw.struck, raw.gap));
+    let url = t.bytes().any(|b| b == b':' || b == b'@' || b == b'.')
+        && (t.contains("://") || t.contains('@') || t.to_ascii_lowercase().starts_with("www."));
+    if url {
+        out.push((t.as_str(), raw.struck, raw.gap));
         return;
     }
     // Separators become pieces of their own, so they still part what they stood between.
@@ -633,16 +736,16 @@ fn split_fields(raw: &Raw, out: &mut Vec<(String, bool, usize)>) {
             ',' | ';' | '|' | '=' | '"' | '“' | '”' | '„' | '«' | '»' | '：'
         ) {
             if i > start {
-                out.push((t[start..i].to_string(), raw.struck, gap));
+                out.push((&t[start..i], raw.struck, gap));
                 gap = 0;
             }
-            out.push((",".to_string(), false, gap));
+            out.push((",", false, gap));
             gap = 0;
             start = i + c.len_utf8();
         }
     }
     if start < t.len() {
-        out.push((t[start..].to_string(), raw.struck, gap));
+        out.push((&t[start..], raw.struck, gap));
     }
 }
 
@@ -661,15 +764,51 @@ fn is_paren_area_code(piece: &str) -> bool {
 /// Strips wrapping punctuation. Returns the core, whether each side was left untouched,
 /// and the last character stripped on the right.
 fn strip_wrapping(piece: &str) -> (&str, bool, bool, Option<char>) {
-    const LEFT: &[char] = &[
-        '(', '[', '{', '\'', '`', '*', '_', '<', '«', '‘', '’', '"', '“', '>', '¡', '¿',
-    ];
-    const RIGHT: &[char] = &[
-        ')', ']', '}', '\'', '`', '*', '_', '.', ',', ':', ';', '!', '?', '»', '’', '"', '”', '>',
-        '…',
-    ];
-    let left = piece.trim_start_matches(LEFT);
-    let core = left.trim_end_matches(RIGHT);
+    let left_punct = |c: char| {
+        matches!(
+            c,
+            '(' | '['
+                | '{'
+                | '\''
+                | '`'
+                | '*'
+                | '_'
+                | '<'
+                | '«'
+                | '‘'
+                | '’'
+                | '"'
+                | '“'
+                | '>'
+                | '¡'
+                | '¿'
+        )
+    };
+    let right_punct = |c: char| {
+        matches!(
+            c,
+            ')' | ']'
+                | '}'
+                | '\''
+                | '`'
+                | '*'
+                | '_'
+                | '.'
+                | ','
+                | ':'
+                | ';'
+                | '!'
+                | '?'
+                | '»'
+                | '’'
+                | '"'
+                | '”'
+                | '>'
+                | '…'
+        )
+    };
+    let left = piece.trim_start_matches(left_punct);
+    let core = left.trim_end_matches(right_punct);
     let trail = left[core.len()..].chars().next();
     (
         core,
@@ -682,34 +821,46 @@ fn strip_wrapping(piece: &str) -> (&str, bool, bool, Option<char>) {
 /// ASCII letters and digits with single dashes inside (leading/trailing dash allowed,
 /// stripped by the caller).
 fn is_atom_text(core: &str) -> bool {
-    let inner = core.trim_matches('-');
-    !inner.is_empty()
-        && !inner.contains("--")
-        && inner
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        && core.len() - inner.len() <= 1
+    let b = core.as_bytes();
+    if b.is_empty() {
+        return false;
+    }
+    let (start, end) = (
+        usize::from(b[0] == b'-'),
+        b.len() - usize::from(b[b.len() - 1] == b'-'),
+    );
+    if start >= end {
+        return false;
+    }
+    let mut prev_dash = true;
+    for &c in &b[start..end] {
+        if c == b'-' {
+            if prev_dash {
+                return false;
+            }
+            prev_dash = true;
+        } else if c.is_ascii_alphanumeric() {
+            prev_dash = false;
+        } else {
+            return false;
+        }
+    }
+    !prev_dash
 }
 
 /// Words that are plainly prose: capitalised words, common short words.
-fn is_prose_word(core: &str) -> bool {
+fn is_prose_word(core: &str, kinds: u16) -> bool {
     if core.contains('-') || core.bytes().any(|b| b.is_ascii_digit()) {
         return false;
     }
     let mut chars = core.chars();
     let first_upper = chars.next().is_some_and(|c| c.is_ascii_uppercase());
     let rest_lower = chars.clone().all(|c| c.is_ascii_lowercase());
-    (first_upper && rest_lower && core.len() >= 2)
-        || STOP_WORDS.contains(&core.to_lowercase().as_str())
-}
-
-fn is_label(word: &str) -> bool {
-    LABEL_WORDS.contains(&word)
+    (first_upper && rest_lower && core.len() >= 2) || kinds & kind::STOP != 0
 }
 
 /// A page number, "Page 2 of 3", or a print footer ending in "1/2".
 fn is_page_marker(raws: &[Raw]) -> bool {
-    let texts: Vec<String> = raws.iter().map(|r| r.text.to_lowercase()).collect();
     let fraction = |t: &str| {
         t.split_once('/').is_some_and(|(a, b)| {
             let ok =
@@ -717,32 +868,33 @@ fn is_page_marker(raws: &[Raw]) -> bool {
             ok(a) && ok(b) && a.parse::<u32>().ok() <= b.parse::<u32>().ok() && a != "0"
         })
     };
-    if texts.last().is_some_and(|t| fraction(t)) && texts.len() <= 12 {
+    if raws.len() <= 12 && raws.last().is_some_and(|r| fraction(&r.text)) {
         return true;
     }
-    if texts.len() <= 5 {
-        let joined = texts.join(" ");
-        let only_number = joined
-            .trim_matches(|c: char| c == '-' || c == ' ' || c == '–')
-            .bytes()
-            .all(|b| b.is_ascii_digit());
-        if only_number && !joined.trim_matches(['-', ' ']).is_empty() && joined.len() <= 9 {
-            return true;
-        }
-        for (i, t) in texts.iter().enumerate() {
-            let page_word = matches!(
-                t.trim_end_matches([':', '.']),
-                "page" | "seite" | "página" | "pagina" | "p" | "pg" | "страница" | "sida"
-            );
-            let next_is_number = texts
-                .get(i + 1)
-                .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()) || fraction(n));
-            if page_word && next_is_number {
-                return true;
-            }
-        }
+    if raws.is_empty()
+        || raws.len() > 5
+        || !raws
+            .iter()
+            .any(|r| r.text.bytes().any(|b| b.is_ascii_digit()))
+    {
+        return false;
     }
-    false
+    let texts: Vec<String> = raws.iter().map(|r| r.text.to_lowercase()).collect();
+    let joined = texts.join(" ");
+    let trimmed = joined.trim_matches(|c: char| c == '-' || c == ' ' || c == '–');
+    if !trimmed.is_empty() && trimmed.len() <= 3 && trimmed.bytes().all(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    texts.iter().enumerate().any(|(i, t)| {
+        let page_word = matches!(
+            t.trim_end_matches([':', '.']),
+            "page" | "seite" | "página" | "pagina" | "p" | "pg" | "страница" | "sida"
+        );
+        page_word
+            && texts
+                .get(i + 1)
+                .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()) || fraction(n))
+    })
 }
 
 const MONTHS: &[(&str, u32)] = &[
@@ -782,6 +934,9 @@ const MONTHS: &[(&str, u32)] = &[
 ];
 
 fn month_of(word: &str) -> Option<u32> {
+    if !(3..=12).contains(&word.len()) || !word.starts_with(|c: char| c.is_alphabetic()) {
+        return None;
+    }
     let w = word.trim_end_matches(['.', ',']).to_lowercase();
     if w.chars().count() < 3 || !w.chars().all(char::is_alphabetic) {
         return None;
@@ -865,11 +1020,6 @@ pub(crate) fn find_date_in(words: &[&str]) -> Option<u32> {
         }
     }
     None
-}
-
-fn find_date(raws: &[Raw]) -> Option<u32> {
-    let words: Vec<&str> = raws.iter().map(|r| r.text.as_str()).collect();
-    find_date_in(&words)
 }
 
 #[cfg(test)]

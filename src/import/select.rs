@@ -2,10 +2,34 @@
 //! looks like a date, number or secret, find the set (or refuse when there are two).
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::candidates::{Instance, Sep, Shape};
 use super::lex::Lexed;
 use crate::services::{Alphabet, ServiceProfile};
+
+/// A cheap FNV-style hasher: keys are line numbers and short shapes, not attacker-chosen
+/// in any way that matters, and SipHash is slow in debug builds.
+#[derive(Default)]
+pub(crate) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0 ^ 0xcbf2_9ce4_8422_2325;
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (self.0 ^ n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 /// Read-only view of the lexed text and its candidate instances.
 pub(crate) struct Ctx<'a> {
@@ -86,7 +110,7 @@ fn looks_like_phone(groups: &[u8]) -> bool {
 
 /// Group instances that pass `keep` by shape, in order of first appearance.
 fn buckets(ctx: &Ctx, keep: &dyn Fn(usize) -> bool) -> Vec<Vec<usize>> {
-    let mut map: HashMap<&Shape, usize> = HashMap::new();
+    let mut map: FastMap<&Shape, usize> = FastMap::default();
     let mut out: Vec<Vec<usize>> = Vec::new();
     for (idx, inst) in ctx.inst.iter().enumerate() {
         if !keep(idx) || is_noise(ctx, inst) {
@@ -147,7 +171,7 @@ fn standing(ctx: &Ctx, members: &[usize]) -> Vec<usize> {
     let inst = ctx.inst;
     let lexed = ctx.lexed;
     // line -> (atoms covered, codes starting on it)
-    let mut cover: HashMap<usize, (u32, u32)> = HashMap::new();
+    let mut cover: FastMap<usize, (u32, u32)> = FastMap::default();
     for &m in members {
         for a in inst[m].atoms.clone() {
             cover.entry(lexed.atoms[a].line).or_default().0 += 1;
@@ -447,7 +471,8 @@ pub(crate) fn set_ages(ctx: &Ctx, sets: &[Vec<usize>]) -> Vec<(Option<u32>, i8)>
         .collect();
     let mut out = vec![(None, 0i8); sets.len()];
     for (l, line) in ctx.lexed.lines.iter().enumerate() {
-        if line.date.is_none() && line.age_hint == 0 {
+        let date = ctx.lexed.date(l);
+        if date.is_none() && line.age_hint == 0 {
             continue;
         }
         // Before a set's first line counts as its heading; just after its end (within
@@ -471,7 +496,7 @@ pub(crate) fn set_ages(ctx: &Ctx, sets: &[Vec<usize>]) -> Vec<(Option<u32>, i8)>
         if let Some((d, k)) = owner
             && d < usize::MAX / 2
         {
-            if let Some(date) = line.date {
+            if let Some(date) = date {
                 out[k].0 = out[k].0.max(Some(date));
             }
             if line.age_hint != 0 {
