@@ -310,17 +310,22 @@ fn labelled_or_alone(ctx: &Ctx, c: &Candidate) -> bool {
 fn fixed(p: &ServiceProfile, i: &Instance) -> String {
     use crate::services::Alphabet;
     if matches!(p.alphabet, Alphabet::Digits | Alphabet::Hex) && !p.accepts(&i.compact) {
-        i.compact
-            .chars()
-            .map(|c| match c {
-                'O' | 'o' => '0',
-                'I' | 'l' => '1',
-                c => c,
-            })
-            .collect()
+        ocr_digits(&i.compact)
     } else {
         i.compact.clone()
     }
+}
+
+/// `O`/`o` as `0`, `I`/`l` as `1`: the letters OCR puts in place of those digits.
+fn ocr_digits(shown: &str) -> String {
+    shown
+        .chars()
+        .map(|c| match c {
+            'O' | 'o' => '0',
+            'I' | 'l' => '1',
+            c => c,
+        })
+        .collect()
 }
 
 /// Drops a set that repeats another (the same codes pasted twice).
@@ -385,10 +390,24 @@ fn finish(
     warnings: &mut Vec<String>,
 ) -> Vec<NewCode> {
     let used_section = select::used_sections(ctx.lexed);
+    // Numbered in columns (1..5 left, 6..10 right): the numbers give the issue order.
+    let mut order: Vec<usize> = set.to_vec();
+    let numbers: Vec<Option<u32>> = order.iter().map(|&m| ctx.inst[m].number).collect();
+    if numbers.iter().all(Option::is_some) {
+        let mut sorted: Vec<u32> = numbers.iter().flatten().copied().collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        if sorted.len() == numbers.len() {
+            order.sort_by_key(|&m| ctx.inst[m].number);
+        }
+    }
+    // OCR reads a 0 as O and a 1 as l now and then; in a set of digits that is plain.
+    let digit_set =
+        order.iter().filter(|&&m| ctx.inst[m].digits_only()).count() * 4 >= order.len() * 3;
     let mut out: Vec<NewCode> = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut repeats = 0;
-    for &m in set {
+    for &m in &order {
         let i = &ctx.inst[m];
         let code = match store {
             Some(p) => {
@@ -400,6 +419,7 @@ fn finish(
                 };
                 p.canonical(&shown)
             }
+            None if digit_set => ocr_digits(&i.shown).chars().filter(|c| *c != ' ').collect(),
             None => i.shown.chars().filter(|c| *c != ' ').collect(),
         };
         let used = i.used || used_section[i.first_line];

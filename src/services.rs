@@ -558,6 +558,23 @@ mod tests {
     }
 
     #[test]
+    fn the_user_docs_list_every_service() {
+        let docs = include_str!("../docs/import.md");
+        for p in SERVICES {
+            assert!(
+                docs.contains(&format!("(`{}`", p.id)),
+                "docs/import.md lacks {}",
+                p.id
+            );
+            assert!(
+                docs.contains(p.display),
+                "docs/import.md lacks {}",
+                p.display
+            );
+        }
+    }
+
+    #[test]
     fn ids_and_aliases_are_unique() {
         let mut seen = std::collections::HashSet::new();
         for p in SERVICES {

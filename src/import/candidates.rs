@@ -48,6 +48,8 @@ pub(crate) struct Instance {
     /// Letters and digits only.
     pub compact: String,
     pub used: bool,
+    /// The list number in front of it, if any.
+    pub number: Option<u32>,
     pub has_digit: bool,
     pub has_lower: bool,
     pub has_upper: bool,
@@ -98,6 +100,7 @@ impl Instance {
             has_lower,
             has_upper,
             used,
+            number: slice[0].list_number,
             shown,
             compact,
             atoms: range,

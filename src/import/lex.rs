@@ -34,6 +34,8 @@ pub(crate) struct Atom {
     pub tiny: bool,
     /// Ended in a dash that was stripped (a code wrapped after its dash).
     pub dangling_dash: bool,
+    /// The list number in front of it (`6.` in `6. 1234 5678`).
+    pub list_number: Option<u32>,
 }
 
 /// What else one input line held besides its atoms.
@@ -381,6 +383,7 @@ fn lex_line(line: &str, page_break: bool, out: &mut Lexed) {
     let mut pending: Option<(Option<usize>, usize)> = None;
     let mut leading_mark = false;
     let mut last_atom: Option<usize> = None;
+    let mut list_number: Option<u32> = None;
 
     let mut pieces: Vec<(&str, bool, usize)> = Vec::new();
     for raw in &raws {
@@ -430,6 +433,7 @@ fn lex_line(line: &str, page_break: bool, out: &mut Lexed) {
         });
         if hash_number {
             info.marker |= first_content;
+            list_number = piece[1..].trim_end_matches(['.', ':', ')']).parse().ok();
             next_gap = Gap::Wide;
             continue;
         }
@@ -547,7 +551,11 @@ fn lex_line(line: &str, page_break: bool, out: &mut Lexed) {
             used,
             tiny,
             dangling_dash,
+            list_number: if tiny { None } else { list_number.take() },
         });
+        if numbering {
+            list_number = core.parse().ok();
+        }
         if !tiny {
             last_atom = Some(idx);
             first_content = false;

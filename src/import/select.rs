@@ -131,9 +131,16 @@ fn resolve_class(ctx: &Ctx, members: Vec<usize>, words_allowed: bool) -> Vec<usi
     let inst = ctx.inst;
     let lettered = members.iter().filter(|&&m| !inst[m].digits_only()).count();
     if lettered * 2 < members.len() {
+        // Digits; a code where OCR read a 0 as O or a 1 as l still belongs.
+        let ocr_only = |i: &Instance| {
+            i.compact
+                .bytes()
+                .all(|b| b.is_ascii_digit() || matches!(b, b'O' | b'o' | b'I' | b'l'))
+                && i.compact.bytes().filter(u8::is_ascii_alphabetic).count() <= 2
+        };
         return members
             .into_iter()
-            .filter(|&m| inst[m].digits_only())
+            .filter(|&m| inst[m].digits_only() || ocr_only(&inst[m]))
             .collect();
     }
     let (mut lower, mut upper, mut mixed) = (0, 0, 0);
