@@ -173,9 +173,12 @@ pub fn recognise_with(input: &[u8], opts: &ImportOptions) -> Result<Imported, Im
                         None => ImportError::NoCodes,
                     });
                 }
+                let mut mask = select::AtomMask::new(&ctx);
+                mask.add(&ctx, &members);
                 if let Some(c) = inferred
                     .iter()
-                    .find(|c| select::disjoint(&ctx, &members, &c.members) && c.members.len() >= 2)
+                    .take(8)
+                    .find(|c| c.members.len() >= 2 && mask.clear_of(&ctx, &c.members))
                 {
                     warnings.push(format!(
                         "ignored {} that do not look like {}'s codes",
@@ -285,14 +288,15 @@ fn main_and_competitors(
     let Some(best) = cands.first() else {
         return Err(ImportError::NoCodes);
     };
-    let mut taken: Vec<usize> = best.members.clone();
+    let mut taken = select::AtomMask::new(ctx);
+    taken.add(ctx, &best.members);
     let mut competitors = Vec::new();
     for c in &cands[1..] {
         let n = c.members.len();
         let big = n >= 3 && n * 10 >= best.members.len() * 3;
         let lone_key = n == 1 && labelled_or_alone(ctx, c);
-        if (big || lone_key) && select::disjoint(ctx, &taken, &c.members) {
-            taken.extend(&c.members);
+        if (big || lone_key) && taken.clear_of(ctx, &c.members) {
+            taken.add(ctx, &c.members);
             competitors.push(c.members.clone());
         }
     }

@@ -204,6 +204,46 @@ fn standing(ctx: &Ctx, members: &[usize]) -> Vec<usize> {
         .collect()
 }
 
+/// Drops members that do not belong with the rest: outside the alphabet nearly all of
+/// them share (a user name among hex codes), or far from every other member (a stray
+/// token in a page's navigation, many lines away from the list).
+fn drop_outliers(ctx: &Ctx, members: Vec<usize>) -> Vec<usize> {
+    let inst = ctx.inst;
+    let n = members.len();
+    if n < 5 {
+        return members;
+    }
+    let hex = |m: &usize| inst[*m].compact.bytes().all(|b| b.is_ascii_hexdigit());
+    let hex_count = members.iter().filter(|m| hex(m)).count();
+    // (A set of digits is hex too; there the rule would drop OCR-damaged codes.)
+    let hex_letters = members
+        .iter()
+        .filter(|m| hex(m) && !inst[**m].digits_only())
+        .count();
+    let members: Vec<usize> =
+        if hex_count * 5 >= n * 4 && hex_count < n && hex_letters * 2 >= hex_count {
+            members.into_iter().filter(hex).collect()
+        } else {
+            members
+        };
+    let mut lines: Vec<usize> = members.iter().map(|&m| inst[m].first_line).collect();
+    lines.sort_unstable();
+    const FAR: usize = 8;
+    members
+        .into_iter()
+        .filter(|&m| {
+            let l = inst[m].first_line;
+            let k = lines.partition_point(|&x| x < l);
+            let end = lines.partition_point(|&x| x <= l);
+            // Another member on the same line, or the nearest one before or after.
+            let same = end - k > 1;
+            let before = k.checked_sub(1).map(|j| l - lines[j]);
+            let after = lines.get(end).map(|&x| x - l);
+            same || before.into_iter().chain(after).any(|d| d <= FAR)
+        })
+        .collect()
+}
+
 fn score(ctx: &Ctx, members: &[usize]) -> usize {
     let mut lines: Vec<usize> = members.iter().map(|&m| ctx.inst[m].first_line).collect();
     lines.dedup();
@@ -223,7 +263,7 @@ fn labelled(ctx: &Ctx, line: usize) -> bool {
     if lines[line].label {
         return true;
     }
-    (0..line)
+    (line.saturating_sub(3)..line)
         .rev()
         .find(|&l| !lines[l].blank)
         .is_some_and(|l| lines[l].label && ctx.non_tiny[l] == 0)
@@ -291,7 +331,7 @@ pub(crate) fn infer(ctx: &Ctx, keep: &dyn Fn(usize) -> bool, check: bool) -> Vec
     let mut out = Vec::new();
     for members in buckets(ctx, keep) {
         let members = resolve_class(ctx, members, !check);
-        let members = standing(ctx, &members);
+        let members = drop_outliers(ctx, standing(ctx, &members));
         if members.is_empty() {
             continue;
         }
@@ -314,20 +354,28 @@ pub(crate) fn infer(ctx: &Ctx, keep: &dyn Fn(usize) -> bool, check: bool) -> Vec
     out
 }
 
-/// Whether two candidates share no atom.
-pub(crate) fn disjoint(ctx: &Ctx, a: &[usize], b: &[usize]) -> bool {
-    let mut spans: Vec<(usize, usize)> = a
-        .iter()
-        .map(|&m| (ctx.inst[m].atoms.start, ctx.inst[m].atoms.end))
-        .collect();
-    spans.sort_unstable();
-    b.iter().all(|&m| {
-        let r = &ctx.inst[m].atoms;
-        let k = spans.partition_point(|s| s.0 < r.end);
-        // The span starting last before r.end is the only one that can overlap
-        // (spans of one candidate do not overlap each other).
-        k == 0 || spans[k - 1].1 <= r.start
-    })
+/// Which atoms a set of members covers, for overlap tests in linear time.
+pub(crate) struct AtomMask(Vec<bool>);
+
+impl AtomMask {
+    pub fn new(ctx: &Ctx) -> AtomMask {
+        AtomMask(vec![false; ctx.lexed.atoms.len()])
+    }
+
+    pub fn add(&mut self, ctx: &Ctx, members: &[usize]) {
+        for &m in members {
+            for a in ctx.inst[m].atoms.clone() {
+                self.0[a] = true;
+            }
+        }
+    }
+
+    /// Whether none of `members` touches a covered atom.
+    pub fn clear_of(&self, ctx: &Ctx, members: &[usize]) -> bool {
+        members
+            .iter()
+            .all(|&m| ctx.inst[m].atoms.clone().all(|a| !self.0[a]))
+    }
 }
 
 /// Whether a line separates two runs of codes into two blocks.
@@ -424,7 +472,7 @@ pub(crate) fn profile_members(
             }
             members
         };
-        let members = standing(ctx, &members);
+        let members = drop_outliers(ctx, standing(ctx, &members));
         if members.is_empty() {
             continue;
         }
@@ -436,14 +484,14 @@ pub(crate) fn profile_members(
     }
     cands.sort_by(|a, b| b.score.cmp(&a.score).then(b.code_len.cmp(&a.code_len)));
     let mut chosen: Vec<usize> = Vec::new();
+    let mut mask = AtomMask::new(ctx);
     for c in cands {
-        let fresh: Vec<usize> = c
-            .members
-            .iter()
-            .copied()
-            .filter(|&m| disjoint(ctx, &chosen, &[m]))
-            .collect();
-        chosen.extend(fresh);
+        for m in c.members {
+            if mask.clear_of(ctx, &[m]) {
+                mask.add(ctx, &[m]);
+                chosen.push(m);
+            }
+        }
     }
     chosen.sort_by_key(|&m| ctx.inst[m].atoms.start);
     chosen
