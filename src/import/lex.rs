@@ -174,7 +174,6 @@ const USED_WORDS: &[&str] = &[
     "使用済み",
     "使用済",
     "已使用",
-    "done",
 ];
 const NEGATIONS: &[&str] = &["not", "un", "nicht", "never", "non", "no", "noch"];
 const UNUSED_WORDS: &[&str] = &[
