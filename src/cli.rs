@@ -103,6 +103,29 @@ pub struct AddArgs {
     /// What kind of codes these are [default: from the known-service table, else set]
     #[arg(long, value_enum)]
     pub kind: Option<KindArg>,
+    /// When the text holds two sets: take the newest, or set N as listed in the error
+    #[arg(long, value_name = "newest|N")]
+    pub pick: Option<PickArg>,
+}
+
+/// Which of several sets in one text to import.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PickArg {
+    Newest,
+    Set(usize),
+}
+
+impl std::str::FromStr for PickArg {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.eq_ignore_ascii_case("newest") {
+            return Ok(PickArg::Newest);
+        }
+        match s.parse::<usize>() {
+            Ok(n) if n >= 1 => Ok(PickArg::Set(n)),
+            _ => Err("expected 'newest' or a set number (1, 2, ...)".to_string()),
+        }
+    }
 }
 
 /// Print the next unused code and mark it used.

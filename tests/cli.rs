@@ -634,3 +634,33 @@ fn a_recovery_key_is_shown_not_used_up_and_a_single_code_asks_for_its_successor(
     );
     assert_eq!(env.run(&["check"], "").status.code(), Some(1));
 }
+
+#[test]
+fn two_sets_in_one_text_are_refused_until_one_is_picked() {
+    let env = TestEnv::with_identity();
+    let old = github_codes(800, 16);
+    let new = github_codes(801, 16);
+    let text = format!(
+        "GitHub codes (old, generated 2022-01-10)\n{}\nGitHub codes (new, generated 2024-03-08)\n{}",
+        github_file(&old),
+        github_file(&new)
+    );
+    let before = env.vault_bytes();
+    let out = env.run(&["add", "github"], &text);
+    assert_eq!(out.status.code(), Some(7));
+    let err = stderr(&out);
+    assert!(err.contains("2 sets") && err.contains("--pick"), "{err}");
+    for c in old.iter().chain(&new) {
+        assert!(!err.contains(c.as_str()), "the refusal never shows a code");
+    }
+    assert_eq!(env.vault_bytes(), before);
+
+    let out = env.run(&["add", "github", "--pick", "newest"], &text);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(env.unused("github"), new);
+    let out = env.run(&["add", "github/old", "--pick", "1"], &text);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(env.unused("github/old"), old);
+    let out = env.run(&["add", "github/x", "--pick", "0"], &text);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -31,7 +31,7 @@ fn vault_with_services() -> TestEnv {
         .iter()
         .enumerate()
     {
-        env.add(name, &github_file(&github_codes(100 + i as u32, 16)));
+        env.add(name, &github_file(&codes_for(name, 100 + i as u32, 10)));
     }
     env
 }

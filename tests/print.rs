@@ -20,7 +20,7 @@ fn pdftotext(path: &std::path::Path) -> String {
 fn vault() -> (TestEnv, Vec<String>, Vec<String>) {
     let env = TestEnv::with_identity();
     let gh = github_codes(500, 16);
-    let gl = github_codes(501, 16);
+    let gl = codes_for("gitlab", 501, 10);
     env.add("github", &github_file(&gh));
     env.add("gitlab/work", &github_file(&gl));
     env.use_code("github");

@@ -126,7 +126,7 @@ fn three_clones_use_codes_offline_and_sync_without_losing_a_mark() {
         dir: env.dir.clone(),
     };
     let github = github_codes(700, 16);
-    let gitlab = github_codes(701, 10);
+    let gitlab = codes_for("gitlab", 701, 10);
     a.add("github", &github);
     a.add("gitlab", &gitlab);
     a.ok(&["git", "init"]);
@@ -162,7 +162,7 @@ fn three_clones_use_codes_offline_and_sync_without_losing_a_mark() {
     for _ in 0..2 {
         printed.insert(b.ok(&["use", "github"]).trim().to_string());
     }
-    b.add("google", &github_codes(702, 10));
+    b.add("google", &codes_for("google", 702, 10));
     let put_back = b.ok(&["use", "gitlab"]).trim().to_string();
     b.ok(&["unuse", "gitlab", &put_back]);
     printed.insert(c.ok(&["use", "gitlab"]).trim().to_string());

@@ -4,7 +4,7 @@ use std::io::{self, BufRead, IsTerminal, Read};
 
 use serde_json::json;
 
-use crate::cli::AddArgs;
+use crate::cli::{AddArgs, PickArg};
 use crate::cmd::{Ctx, change_vault, codes, out, warn_if_low};
 use crate::error::{Error, Result};
 use crate::import::{self, Imported, MAX_INPUT_BYTES};
@@ -15,10 +15,17 @@ use crate::vault::SetKind;
 pub fn run(ctx: &Ctx, args: AddArgs) -> Result<u8> {
     let input = read_input(&args)?;
     let profile = services::lookup(args.service.as_str());
+    let opts = import::ImportOptions {
+        profile,
+        pick: args.pick.map(|p| match p {
+            PickArg::Newest => import::Pick::Newest,
+            PickArg::Set(n) => import::Pick::Set(n),
+        }),
+    };
     let Imported {
         codes: found,
         warnings,
-    } = import::recognise(&input, profile)?;
+    } = import::recognise_with(&input, &opts)?;
     drop(input);
     let kind: SetKind = args
         .kind

@@ -173,6 +173,27 @@ pub fn github_codes(seed: u32, n: usize) -> Vec<String> {
         .collect()
 }
 
+/// `n` codes in the format of a known service (GitHub's for any other name).
+pub fn codes_for(service: &str, seed: u32, n: usize) -> Vec<String> {
+    let hex = github_codes(seed, n);
+    match service.split('/').next().unwrap() {
+        "google" => hex
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let v = u32::from_str_radix(&c.replace('-', "")[..7], 16).unwrap();
+                format!("{:08}", (v as u64 * 7 + i as u64) % 100_000_000)
+            })
+            .collect(),
+        "gitlab" => hex
+            .iter()
+            .zip(github_codes(seed ^ 0x5555, n))
+            .map(|(a, b)| format!("{}{}", a.replace('-', ""), &b.replace('-', "")[..6]))
+            .collect(),
+        _ => hex,
+    }
+}
+
 /// The codes as a downloaded GitHub recovery-codes file.
 pub fn github_file(codes: &[String]) -> String {
     let mut s = codes.join("\n");
