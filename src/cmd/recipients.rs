@@ -157,7 +157,7 @@ fn add(ctx: &Ctx, args: RecipientsAddArgs) -> Result<u8> {
     ctx.dir.write_atomic(RECIPIENTS_FILE, updated.as_bytes())?;
 
     for (_, r) in &new {
-        eprintln!("Added {} {}.", r.kind, r.key);
+        eprintln!("Added {}.", describe(r));
     }
     eprintln!(
         "The vault is now encrypted to {} recipients; each one alone opens it.",
@@ -207,14 +207,41 @@ fn remove(ctx: &Ctx, args: RecipientsRemoveArgs) -> Result<u8> {
     ctx.dir.save_to(&vault, &encrypt_to, &lock, ctx.now)?;
 
     eprintln!(
-        "Removed {} {}; the vault is now encrypted to the {} other recipient{}.",
-        target.kind,
-        target.key,
+        "Removed {}; the vault is now encrypted to the {} other recipient{}.",
+        describe(&target),
         remaining.len(),
         if remaining.len() == 1 { "" } else { "s" }
     );
+    warn_if_configured_identity_is_gone(ctx, &remaining);
     eprintln!(
         "Copies made before (backups/, other devices, synced or committed copies) still open with the removed key: if it was lost or stolen, replace your codes with new sets (bcode add SERVICE --replace)."
     );
     Ok(0)
+}
+
+/// "the SSH key ssh-ed25519 AAAA...", for messages.
+fn describe(r: &Recipient) -> String {
+    match &r.kind {
+        RecipientKind::X25519 => format!("the age key {}", r.key),
+        RecipientKind::SshEd25519 | RecipientKind::SshRsa => format!("the SSH key {}", r.key),
+        RecipientKind::Plugin(name) => format!("the age-plugin-{name} key {}", r.key),
+    }
+}
+
+/// With BCODE_IDENTITY in use, the vault's own identity file may just have lost access.
+fn warn_if_configured_identity_is_gone(ctx: &Ctx, remaining: &[Recipient]) {
+    if keys::identity_override().is_none() {
+        return;
+    }
+    let Ok(Some(path)) = ctx.dir.config().map(|c| c.identity) else {
+        return;
+    };
+    if let Ok(own) = keys::recipients_of_identity_file(&path)
+        && !own.iter().any(|r| remaining.contains(r))
+    {
+        eprintln!(
+            "bcode: warning: the identity file this vault was set up with ({}) no longer opens it; use BCODE_IDENTITY with a key on the list from now on",
+            path.display()
+        );
+    }
 }
