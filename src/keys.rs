@@ -157,6 +157,10 @@ impl Recipient {
         let first = s.split_whitespace().next().unwrap_or_default();
         if first.starts_with("ssh-") || first.starts_with("sk-") || first.starts_with("ecdsa-") {
             return match age::ssh::Recipient::from_str(s) {
+                // age reads the key's prefix only: what follows must be a comment.
+                Ok(r) if !same_ssh_key(s, &r.to_string()) => Err(ssh_recipient_error(
+                    age::ssh::ParseRecipientKeyError::Invalid("trailing data"),
+                )),
                 Ok(r) => Ok(Recipient {
                     kind: match r {
                         age::ssh::Recipient::SshEd25519(..) => RecipientKind::SshEd25519,
@@ -169,6 +173,14 @@ impl Recipient {
         }
         Err("it is not a recipient: expected an age public key (age1...), an SSH public key (ssh-ed25519 AAAA... or ssh-rsa AAAA...) or an age plugin recipient (age1yubikey1...)".into())
     }
+}
+
+/// True when `line` (type, base64, optional comment) holds exactly the key `canonical`.
+fn same_ssh_key(line: &str, canonical: &str) -> bool {
+    let mut a = line.split_whitespace();
+    let mut b = canonical.split_whitespace();
+    a.next() == b.next()
+        && a.next().map(|k| k.trim_end_matches('=')) == b.next().map(|k| k.trim_end_matches('='))
 }
 
 fn ssh_recipient_error(e: age::ssh::ParseRecipientKeyError) -> String {
@@ -451,7 +463,7 @@ fn owners_to_recipients(owners: &[Owner], path: &Path) -> Result<Vec<Recipient>,
                 return Err(Error::Identity {
                     path: path.to_path_buf(),
                     detail: format!(
-                        "it is an age-plugin-{name} identity whose public key bcode cannot tell (the file has no '# Recipient: age1{name}1...' line); add that public key instead: bcode recipients add age1{name}1..."
+                        "it is an age-plugin-{name} identity, and bcode cannot tell its public key: the file has no '# Recipient: age1{name}1...' line (as age-plugin-yubikey writes). Add that line, or give the public key itself"
                     ),
                 });
             }
@@ -770,6 +782,69 @@ mod tests {
                 .as_slice(),
             b"{\"version\":1}"
         );
+    }
+
+    #[test]
+    fn recipients_parse_to_their_kind_and_canonical_key() {
+        let (_, age_key) = generate_identity();
+        let r = Recipient::parse(&format!("  {age_key} ")).unwrap();
+        assert_eq!(
+            (r.kind, r.key.as_str()),
+            (RecipientKind::X25519, age_key.as_str())
+        );
+
+        let ssh =
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOHtV8ysUzWMCUj5H0FjT1OBTjIhfGNyd0UpodXpbHma";
+        let r = Recipient::parse(&format!("{ssh} me@laptop")).unwrap();
+        assert_eq!((r.kind, r.key.as_str()), (RecipientKind::SshEd25519, ssh));
+        assert!(Recipient::parse(&format!("{ssh}xyz me@laptop")).is_err());
+        assert!(Recipient::parse(&format!("{ssh}xyz")).is_err());
+
+        let plugin = plugin_recipient(1);
+        let r = Recipient::parse(&plugin).unwrap();
+        assert_eq!(r.kind, RecipientKind::Plugin("yubikey".into()));
+        assert_eq!(r.kind.to_string(), "plugin:yubikey");
+
+        for bad in [
+            "",
+            "age1",
+            "hello",
+            "ssh-ed25519 AAAA",
+            "ecdsa-sha2-nistp256 AAAA",
+        ] {
+            assert!(Recipient::parse(bad).is_err(), "{bad}");
+        }
+        let why = Recipient::parse("AGE-SECRET-KEY-1QQQSECRET").unwrap_err();
+        assert!(
+            why.contains("secret key") && !why.contains("QQQSECRET"),
+            "{why}"
+        );
+    }
+
+    #[test]
+    fn plugin_identities_are_matched_by_their_recipient_line_else_by_name() {
+        let plugin = plugin_recipient(1);
+        let other = plugin_recipient(2);
+        let id = age::plugin::Identity::default_for_plugin("yubikey")
+            .unwrap()
+            .to_string();
+        let with_line = format!("#    Recipient: {plugin}\n{id}\n");
+        let owners = owners_of_identity_text(&with_line);
+        assert_eq!(owners, vec![Owner::Key(plugin.clone())]);
+        let owners = owners_of_identity_text(&format!("{id}\n"));
+        assert_eq!(owners, vec![Owner::Plugin("yubikey".into())]);
+        let unlocked = Unlocked {
+            identities: Vec::new(),
+            owners,
+        };
+        assert!(unlocked.opens(&Recipient::parse(&plugin).unwrap()));
+        assert!(unlocked.opens(&Recipient::parse(&other).unwrap()));
+        assert!(!unlocked.opens(&Recipient::parse(&generate_identity().1).unwrap()));
+    }
+
+    fn plugin_recipient(byte: u8) -> String {
+        let hrp = bech32::Hrp::parse("age1yubikey").unwrap();
+        bech32::encode_lower::<bech32::Bech32>(hrp, &[byte; 33]).unwrap()
     }
 
     #[test]

@@ -333,6 +333,9 @@ fn a_passphrase_vault_adds_a_second_device() {
     let own = lines[0].split_whitespace().last().unwrap().to_string();
     let out = env.run(&["recipients", "remove", &own], "");
     assert!(stderr(&out).contains("could not open"), "{}", stderr(&out));
+    // bcode's own identity.age is an identity file too (age -p), for BCODE_IDENTITY.
+    let sealed = env.file("identity.age");
+    assert_eq!(codes_seen_by(&env, &sealed).len(), 16);
     ok(&run_as(&env, &k2, &["recipients", "remove", &own]));
     let out = env.run(&["list"], "");
     assert_eq!(out.status.code(), Some(4));
@@ -413,6 +416,12 @@ fn a_passphrase_protected_ssh_rsa_key_asks_for_its_passphrase() {
     ok(&out);
     assert_eq!(stdout(&out).trim(), codes[0]);
     assert!(recipients_file(&env).starts_with("ssh-rsa "));
+
+    // Its public half is read without the passphrase, to add it to another vault.
+    let other = TestEnv::with_identity();
+    ok(&other.run(&["recipients", "add", "--file", ssh.to_str().unwrap()], ""));
+    let key = pub_line(&ssh);
+    assert!(recipients_file(&other).contains(key.rsplit_once(' ').unwrap().0));
 }
 
 #[test]
