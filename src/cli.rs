@@ -33,7 +33,7 @@ Examples:
 
 Environment:
   BCODE_DIR              the vault folder (as --dir)
-  BCODE_IDENTITY         an age identity file to open the vault with, for one command
+  BCODE_IDENTITY         an identity file (age, SSH or age plugin) to open the vault with, for one command
   BCODE_PASSPHRASE_FILE  read the passphrase from the first line of this file";
 
 /// The subcommands.
@@ -50,6 +50,7 @@ pub enum Command {
     Rename(RenameArgs),
     Set(SetArgs),
     Passwd(PasswdArgs),
+    Recipients(RecipientsArgs),
     Print(PrintArgs),
     Restore(RestoreArgs),
     Config(ConfigArgs),
@@ -66,12 +67,16 @@ pub enum Command {
 /// Create a new vault.
 ///
 /// Generates an age identity, protects it with a passphrase you type twice, and
-/// creates an empty vault encrypted to it. With --identity, uses an existing age
-/// identity file instead (as written by age-keygen): no passphrase is asked.
+/// creates an empty vault encrypted to it. With --identity, uses an existing
+/// identity file instead: an age identity file (as written by age-keygen), an
+/// OpenSSH ed25519 or RSA private key (one with a passphrase asks for it at each
+/// use), or an age plugin identity file (as age-plugin-yubikey writes).
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  bcode init\n  bcode init --identity ~/.config/age/key.txt")]
+#[command(
+    after_help = "Examples:\n  bcode init\n  bcode init --identity ~/.config/age/key.txt\n  bcode init --identity ~/.ssh/id_ed25519"
+)]
 pub struct InitArgs {
-    /// Use this age identity file instead of a passphrase-protected key
+    /// Use this identity file (age, SSH private key, age plugin) instead of a passphrase-protected key
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub identity: Option<PathBuf>,
 }
@@ -244,6 +249,52 @@ pub struct SetArgs {
     after_help = "Examples:\n  bcode passwd\n  BCODE_PASSPHRASE_FILE=old.txt BCODE_NEW_PASSPHRASE_FILE=new.txt bcode passwd"
 )]
 pub struct PasswdArgs {}
+
+/// List, add or remove the keys the vault is encrypted to.
+///
+/// The vault is encrypted to every recipient in the folder's recipients file, and
+/// each one alone opens it: age keys (age1...), SSH keys (ssh-ed25519, ssh-rsa) and
+/// age plugin keys such as a YubiKey's (age1yubikey1..., with age-plugin-yubikey
+/// installed). Adding or removing one re-encrypts the vault at once. The file holds
+/// public keys only.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  bcode recipients list\n  bcode recipients add age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p\n  bcode recipients add --file ~/.ssh/id_ed25519.pub\n  bcode recipients add --file other-laptop-key.txt   # derives its public key\n  bcode recipients remove ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA..."
+)]
+pub struct RecipientsArgs {
+    #[command(subcommand)]
+    pub action: RecipientsAction,
+}
+
+/// What `bcode recipients` does.
+#[derive(Debug, Subcommand)]
+pub enum RecipientsAction {
+    /// Print the recipients, one a line with its kind; '*' marks those the current identity opens
+    List,
+    /// Add recipients and re-encrypt the vault to them
+    Add(RecipientsAddArgs),
+    /// Remove a recipient and re-encrypt the vault without it
+    Remove(RecipientsRemoveArgs),
+}
+
+/// Add recipients.
+#[derive(Debug, Args)]
+pub struct RecipientsAddArgs {
+    /// The public key: age1..., ssh-ed25519 AAAA... [comment], ssh-rsa AAAA..., age1yubikey1...
+    #[arg(required_unless_present = "file", conflicts_with = "file", num_args = 1.., value_name = "RECIPIENT")]
+    pub recipient: Vec<String>,
+    /// Read them from a file, one a line (a .pub file, a recipients file), or derive them from an identity file (age-keygen, SSH private key)
+    #[arg(long, short, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub file: Option<PathBuf>,
+}
+
+/// Remove a recipient.
+#[derive(Debug, Args)]
+pub struct RecipientsRemoveArgs {
+    /// The public key as listed (an SSH key's comment may be left off)
+    #[arg(required = true, num_args = 1.., value_name = "RECIPIENT")]
+    pub recipient: Vec<String>,
+}
 
 /// Print a paper copy of the codes (text, or PDF with --pdf).
 #[derive(Debug, Args)]

@@ -216,12 +216,32 @@ impl VaultDir {
         load_bytes(&ciphertext, keys, &path)
     }
 
+    /// The recipients file's text and its recipient lines (for `bcode recipients`).
+    pub fn recipient_lines(&self) -> Result<(String, Vec<keys::RecipientLine>)> {
+        let path = self.file(RECIPIENTS_FILE);
+        let text = fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
+        let lines = keys::parse_recipient_lines(&text, &path)?;
+        Ok((text, lines))
+    }
+
     /// Encrypts and writes the vault atomically; the previous one becomes a backup.
     /// Call only while holding the exclusive lock.
     pub fn save(&self, vault: &Vault, lock: &LockGuard, now: Timestamp) -> Result<()> {
         let recipients = self.recipients()?;
+        self.save_to(vault, &recipients, lock, now)
+    }
+
+    /// As `save`, encrypted to the given recipients instead of the recipients file's
+    /// (`bcode recipients` writes the vault and that file in a crash-safe order).
+    pub fn save_to(
+        &self,
+        vault: &Vault,
+        recipients: &[Box<dyn age::Recipient + Send>],
+        lock: &LockGuard,
+        now: Timestamp,
+    ) -> Result<()> {
         let plaintext = vault::encode(vault);
-        let ciphertext = keys::encrypt(&recipients, &plaintext)?;
+        let ciphertext = keys::encrypt(recipients, &plaintext)?;
         self.remove_stale_temp_files(lock);
         self.backup_current(now)?;
         self.write_atomic(VAULT_FILE, &ciphertext)?;

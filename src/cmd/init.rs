@@ -24,8 +24,14 @@ pub fn run(mut ctx: Ctx, args: InitArgs) -> Result<u8> {
                 path: path.clone(),
                 detail: format!("cannot find it: {e}"),
             })?;
-            keys::load_identity_file(&path)?;
-            let recipients = keys::recipients_of_identity_file(&path)?;
+            // Loading checks that the identity is usable (and asks for the passphrase of
+            // a protected SSH key, so a typo is caught now rather than at the first use).
+            let unlocked = keys::load_identity_file(&path)?;
+            let recipients = unlocked
+                .public_keys(&path)?
+                .into_iter()
+                .map(|r| r.key)
+                .collect();
             Key::Brought(path, recipients)
         }
         None => {

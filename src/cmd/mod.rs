@@ -23,6 +23,7 @@ mod merge;
 mod merge_driver;
 mod passwd;
 mod print;
+mod recipients;
 mod remove;
 mod rename;
 mod restore;
@@ -61,6 +62,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Rename(a) => rename::run(&ctx, a),
         Command::Set(a) => set::run(&ctx, a),
         Command::Passwd(a) => passwd::run(&ctx, a),
+        Command::Recipients(a) => recipients::run(&ctx, a),
         Command::Print(a) => print::run(&ctx, a),
         Command::Restore(a) => restore::run(&ctx, a),
         Command::Config(a) => config::run(&ctx, a),
