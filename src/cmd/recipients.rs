@@ -155,6 +155,7 @@ fn add(ctx: &Ctx, args: RecipientsAddArgs) -> Result<u8> {
         updated.push('\n');
     }
     ctx.dir.write_atomic(RECIPIENTS_FILE, updated.as_bytes())?;
+    crate::git::record(ctx.dir.path(), "add a recipient");
 
     for (_, r) in &new {
         eprintln!("Added {}.", describe(r));
@@ -205,6 +206,7 @@ fn remove(ctx: &Ctx, args: RecipientsRemoveArgs) -> Result<u8> {
     ctx.dir.write_atomic(RECIPIENTS_FILE, updated.as_bytes())?;
     crate::faults::point("recipients-between");
     ctx.dir.save_to(&vault, &encrypt_to, &lock, ctx.now)?;
+    crate::git::record(ctx.dir.path(), "remove a recipient");
 
     eprintln!(
         "Removed {}; the vault is now encrypted to the {} other recipient{}.",
