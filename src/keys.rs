@@ -30,6 +30,18 @@ pub struct Unlocked {
 impl Unlocked {
     /// Decrypts an age file with these identities.
     pub fn decrypt(&self, ciphertext: &[u8], path: &Path) -> Result<Zeroizing<Vec<u8>>, Error> {
+        // age calls any foreign file an invalid header: say what it is instead.
+        if !ciphertext.starts_with(b"age-encryption.org/") {
+            let looks = if ciphertext.trim_ascii_start().starts_with(b"{") {
+                "it is not an age file: it looks like an unencrypted vault document (remove that plain copy)"
+            } else {
+                "it is not an age file (it does not start with age-encryption.org/)"
+            };
+            return Err(Error::Damaged {
+                path: path.to_path_buf(),
+                detail: looks.into(),
+            });
+        }
         let decryptor = age::Decryptor::new_buffered(ciphertext).map_err(|e| match e {
             age::DecryptError::UnknownFormat => Error::Damaged {
                 path: path.to_path_buf(),
@@ -68,7 +80,9 @@ impl Unlocked {
 pub fn load_identity_file(path: &Path) -> Result<Unlocked, Error> {
     let file = std::fs::File::open(path).map_err(|e| Error::Identity {
         path: path.to_path_buf(),
-        detail: format!("cannot read it: {e}"),
+        detail: format!(
+            "cannot read it ({e}); put the file back, or set BCODE_IDENTITY to another identity the vault is encrypted to"
+        ),
     })?;
     parse_identities(io::BufReader::new(file), path)
 }
