@@ -52,6 +52,7 @@ pub enum Command {
     Passwd(PasswdArgs),
     Print(PrintArgs),
     Restore(RestoreArgs),
+    Doctor(DoctorArgs),
     Completions(CompletionsArgs),
 }
 
@@ -246,6 +247,17 @@ pub struct RestoreArgs {
     /// Which backup: a number from the list (1 = newest) or a file name
     pub backup: Option<String>,
 }
+
+/// Check the vault folder, the vault, its backups and keys.
+///
+/// Prints one line per check: ok, or the problem and what to do. Changes nothing.
+/// Exits 0 when all is well, 1 otherwise. A passphrase vault asks for the
+/// passphrase, to check that the identity opens the vault and every backup.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  bcode doctor\n  bcode doctor || echo 'see the lines marked problem'"
+)]
+pub struct DoctorArgs {}
 
 /// Print the shell completion script.
 #[derive(Debug, Args)]

@@ -15,6 +15,7 @@ use crate::vault::{Service, Timestamp, Vault};
 mod add;
 mod check;
 mod completions;
+mod doctor;
 mod init;
 mod list;
 mod passwd;
@@ -57,6 +58,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Passwd(a) => passwd::run(&ctx, a),
         Command::Print(a) => print::run(&ctx, a),
         Command::Restore(a) => restore::run(&ctx, a),
+        Command::Doctor(a) => doctor::run(&ctx, a, cli.dir.as_deref()),
         Command::Completions(_) => unreachable!("handled above"),
     }
 }
