@@ -57,6 +57,7 @@ pub enum Command {
     Merge(MergeArgs),
     Git(GitArgs),
     Sync(SyncArgs),
+    Doctor(DoctorArgs),
     Completions(CompletionsArgs),
     #[command(hide = true)]
     MergeDriver(MergeDriverArgs),
@@ -412,6 +413,16 @@ pub struct TextconvArgs {
     /// The vault file
     pub file: PathBuf,
 }
+/// Check the vault folder, the vault, its backups and keys.
+///
+/// Prints one line per check: ok, or the problem and what to do. Changes nothing.
+/// Exits 0 when all is well, 1 otherwise. A passphrase vault asks for the
+/// passphrase, to check that the identity opens the vault and every backup.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  bcode doctor\n  bcode doctor || echo 'see the lines marked problem'"
+)]
+pub struct DoctorArgs {}
 
 /// Print the shell completion script.
 #[derive(Debug, Args)]

@@ -55,7 +55,7 @@ pub enum Error {
     },
 
     #[error(
-        "{} is not encrypted to this identity; check BCODE_IDENTITY or the identity the vault was set up with",
+        "{} is not encrypted to this identity (or its header is damaged); it was not changed. Check BCODE_IDENTITY or the identity the vault was set up with; if the file was replaced or damaged, bring back the last good copy with: bcode restore",
         path.display()
     )]
     NotForThisIdentity { path: PathBuf },

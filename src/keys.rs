@@ -42,6 +42,18 @@ enum Owner {
 impl Unlocked {
     /// Decrypts an age file with these identities.
     pub fn decrypt(&self, ciphertext: &[u8], path: &Path) -> Result<Zeroizing<Vec<u8>>, Error> {
+        // age calls any foreign file an invalid header: say what it is instead.
+        if !ciphertext.starts_with(b"age-encryption.org/") {
+            let looks = if ciphertext.trim_ascii_start().starts_with(b"{") {
+                "it is not an age file: it looks like an unencrypted vault document (remove that plain copy)"
+            } else {
+                "it is not an age file (it does not start with age-encryption.org/)"
+            };
+            return Err(Error::Damaged {
+                path: path.to_path_buf(),
+                detail: looks.into(),
+            });
+        }
         let decryptor = age::Decryptor::new_buffered(ciphertext).map_err(|e| match e {
             age::DecryptError::UnknownFormat => Error::Damaged {
                 path: path.to_path_buf(),
@@ -293,7 +305,11 @@ fn read_identity_text(path: &Path) -> Result<Zeroizing<String>, Error> {
         detail,
     };
     let bytes =
-        Zeroizing::new(std::fs::read(path).map_err(|e| bad(format!("cannot read it: {e}")))?);
+        Zeroizing::new(std::fs::read(path).map_err(|e| {
+            bad(format!(
+                "cannot read it ({e}); put the file back, or set BCODE_IDENTITY to another identity the vault is encrypted to"
+            ))
+        })?);
     if bytes.len() > 1 << 24 {
         return Err(bad("it is too large to be an identity file".into()));
     }

@@ -8,6 +8,9 @@ use bcode::error::Error;
 use clap::{CommandFactory, Parser};
 
 fn main() -> ExitCode {
+    // No core dump may carry a decrypted vault, an identity or a passphrase to disk.
+    // Best effort: a platform that refuses still runs bcode.
+    let _ = rlimit::setrlimit(rlimit::Resource::CORE, 0, 0);
     clap_complete::CompleteEnv::with_factory(Cli::command)
         .var(bcode::complete::COMPLETE_VAR)
         .complete();

@@ -110,11 +110,22 @@ impl VaultDir {
 
     fn require_vault(&self) -> Result<()> {
         if self.has_vault() {
-            Ok(())
-        } else {
-            Err(Error::NoVault {
+            return Ok(());
+        }
+        // A folder whose vault.age went missing but which still holds backups is not a
+        // new folder: say how to bring the vault back rather than suggest `bcode init`.
+        match self.backups() {
+            Ok(list) if !list.is_empty() => Err(Error::Damaged {
+                path: self.file(VAULT_FILE),
+                detail: format!(
+                    "it is missing, but {} holds {} earlier copies",
+                    self.file(BACKUP_DIR).display(),
+                    list.len()
+                ),
+            }),
+            _ => Err(Error::NoVault {
                 dir: self.path.clone(),
-            })
+            }),
         }
     }
 
@@ -178,6 +189,11 @@ impl VaultDir {
     /// file named at init, else `identity.age` unlocked with the passphrase (one scrypt).
     pub fn unlock(&self) -> Result<Unlocked> {
         self.require_vault()?;
+        self.unlock_identity()
+    }
+
+    /// As `unlock`, without requiring vault.age (for `restore` and `doctor`).
+    pub fn unlock_identity(&self) -> Result<Unlocked> {
         if let Some(path) = keys::identity_override() {
             return keys::load_identity_file(&path);
         }
@@ -240,12 +256,18 @@ impl VaultDir {
         lock: &LockGuard,
         now: Timestamp,
     ) -> Result<()> {
+        let plain_names = self.config()?.plain_names;
         let plaintext = vault::encode(vault);
         let ciphertext = keys::encrypt(recipients, &plaintext)?;
+        drop(plaintext);
         self.remove_stale_temp_files(lock);
+        // The new vault goes to a temp file first: a full disk or a read-only folder
+        // fails here, before the backups are touched.
+        let tmp = self.write_temp(VAULT_FILE, &ciphertext)?;
         self.backup_current(now)?;
-        self.write_atomic(VAULT_FILE, &ciphertext)?;
-        if self.config()?.plain_names {
+        crate::faults::point("after-backup");
+        self.persist_temp(tmp, VAULT_FILE)?;
+        if plain_names {
             self.write_names(vault)?;
         }
         Ok(())
@@ -268,6 +290,13 @@ impl VaultDir {
             return Ok(());
         }
         let dir = self.file(BACKUP_DIR);
+        // A failed save may be retried many times over: linking the same vault again
+        // each time would push every distinct earlier generation out of the ten kept.
+        if let Some(newest) = self.backups()?.last()
+            && same_file(newest, &current)
+        {
+            return Ok(());
+        }
         fs::DirBuilder::new()
             .recursive(true)
             .mode(0o700)
@@ -290,7 +319,12 @@ impl VaultDir {
             n += 1;
         }
         fs::hard_link(&current, &target)
-            .or_else(|_| fs::copy(&current, &target).map(|_| ()))
+            .or_else(|_| {
+                fs::copy(&current, &target).map(|_| ()).inspect_err(|_| {
+                    // Never leave a partial copy that would list as a backup.
+                    let _ = fs::remove_file(&target);
+                })
+            })
             .map_err(|e| Error::io("back up the vault to", &target, e))?;
         sync_dir(&dir)?;
         let mut backups = self.backups()?;
@@ -324,7 +358,21 @@ impl VaultDir {
 
     /// Writes a file in the folder: temp file (0600), fsync, rename, fsync the folder.
     pub fn write_atomic(&self, name: &str, bytes: &[u8]) -> Result<()> {
+        let tmp = self.write_temp(name, bytes)?;
+        self.persist_temp(tmp, name)
+    }
+
+    /// The first half of `write_atomic`: the bytes in a synced temp file (0600) in the folder.
+    fn write_temp(&self, name: &str, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
         let target = self.file(name);
+        // Renaming onto a symlink would replace the link with a file, silently
+        // detaching whatever it pointed to (a synced folder, say): refuse instead.
+        if fs::symlink_metadata(&target).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Error::Other(format!(
+                "{} is a symbolic link; bcode replaces that file on every change and would break the link. Nothing was changed. Move the real file into the folder (or link the whole folder instead: BCODE_DIR may be a symlink)",
+                target.display()
+            )));
+        }
         let mut tmp = tempfile::Builder::new()
             .prefix(TMP_PREFIX)
             .permissions(fs::Permissions::from_mode(0o600))
@@ -334,6 +382,12 @@ impl VaultDir {
             .and_then(|_| tmp.as_file().sync_all())
             .map_err(|e| Error::io("write", tmp.path().to_path_buf(), e))?;
         crate::faults::point("after-temp-write");
+        Ok(tmp)
+    }
+
+    /// The second half of `write_atomic`: rename the temp file over `name`, sync the folder.
+    fn persist_temp(&self, tmp: tempfile::NamedTempFile, name: &str) -> Result<()> {
+        let target = self.file(name);
         tmp.persist(&target)
             .map_err(|e| Error::io("replace", &target, e.error))?;
         crate::faults::point("after-rename");
@@ -372,9 +426,18 @@ pub fn load_bytes(ciphertext: &[u8], keys: &Unlocked, path: &Path) -> Result<Vau
         },
         vault::DecodeError::Invalid(detail) => Error::Damaged {
             path: path.to_path_buf(),
-            detail,
+            detail: format!("it decrypts, but is not a valid vault document ({detail})"),
         },
     })
+}
+
+/// True when both paths name the same file (one is a hard link of the other).
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (fs::metadata(a), fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
 }
 
 /// Reads a whole file, naming it on error.

@@ -572,7 +572,7 @@ pub fn decode(bytes: &[u8]) -> Result<Vault, DecodeError> {
     // Check the version first, so a newer document with fields we do not know
     // gets the right message. serde_json errors name a line and column, never content.
     let v: VersionOnly =
-        serde_json::from_slice(bytes).map_err(|e| DecodeError::Invalid(e.to_string()))?;
+        serde_json::from_slice(bytes).map_err(|e| DecodeError::Invalid(strip_content(e)))?;
     if v.version > u64::from(FORMAT_VERSION) {
         return Err(DecodeError::NewerVersion { found: v.version });
     }

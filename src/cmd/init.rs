@@ -13,6 +13,16 @@ pub fn run(mut ctx: Ctx, args: InitArgs) -> Result<u8> {
             dir: ctx.dir.path().to_path_buf(),
         });
     }
+    // vault.age gone but backups left: a new identity would overwrite the one that
+    // opens them. Send the user to restore instead.
+    let backups = ctx.dir.backups()?;
+    if !backups.is_empty() {
+        return Err(Error::Other(format!(
+            "{} has no vault.age but holds {} backups of an earlier vault; nothing was changed. Bring the newest back with: bcode restore 1 (or move the folder away to start afresh)",
+            ctx.dir.path().display(),
+            backups.len()
+        )));
+    }
     // Ask for everything before creating anything, so a failed prompt leaves no trace.
     enum Key {
         Brought(std::path::PathBuf, Vec<String>),

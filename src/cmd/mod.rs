@@ -16,6 +16,7 @@ mod add;
 mod check;
 mod completions;
 mod config;
+mod doctor;
 mod git;
 mod init;
 mod list;
@@ -71,6 +72,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Sync(a) => sync::run(&ctx, a),
         Command::MergeDriver(a) => merge_driver::run(&ctx, a),
         Command::Textconv(a) => textconv::run(&ctx, a),
+        Command::Doctor(a) => doctor::run(&ctx, a, cli.dir.as_deref()),
         Command::Completions(_) => unreachable!("handled above"),
     }
 }

@@ -31,7 +31,8 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<u8> {
             ctx.dir.file(BACKUP_DIR).display()
         ))
     })?;
-    let keys = ctx.dir.unlock()?;
+    // Works without vault.age too: bringing back a lost vault is what backups are for.
+    let keys = ctx.dir.unlock_identity()?;
     let lock = ctx.dir.lock_exclusive()?;
     let vault = store::load_bytes(&store::read_file(&path)?, &keys, &path)?;
     ctx.dir.save(&vault, &lock, ctx.now)?;

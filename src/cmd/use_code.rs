@@ -47,7 +47,9 @@ pub fn run(ctx: &Ctx, args: UseArgs) -> Result<u8> {
         Ok(((code, vault.services[name].clone()), true))
     })?;
     crate::faults::point("before-print");
-    if let Err(e) = out(&format!("{code}\n")) {
+    // Imported codes are plain; a code from a hand-edited or merged vault could hold
+    // terminal controls, so print it neutralised like every other vault text.
+    if let Err(e) = out(&format!("{}\n", display(&code))) {
         if let Error::Io { source, .. } = &e
             && source.kind() != std::io::ErrorKind::BrokenPipe
         {

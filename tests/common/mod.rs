@@ -224,3 +224,167 @@ pub fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
+
+// ---- Helpers for the reliability suites (tests/reliability_*.rs) ----
+
+impl TestEnv {
+    /// Opens the vault in-process with the test's identity file (no bcode process).
+    pub fn load_vault(&self) -> bcode::vault::Vault {
+        self.try_load_vault()
+            .unwrap_or_else(|e| panic!("the vault does not open: {e}"))
+    }
+
+    /// As `load_vault`, returning bcode's error.
+    pub fn try_load_vault(&self) -> Result<bcode::vault::Vault, bcode::error::Error> {
+        let keys =
+            bcode::keys::load_identity_file(self.identity.as_ref().expect("identity vault"))?;
+        let path = self.file("vault.age");
+        bcode::store::load_bytes(&bcode::store::read_file(&path)?, &keys, &path)
+    }
+
+    /// Every backup file, oldest first.
+    pub fn backup_files(&self) -> Vec<PathBuf> {
+        let mut list: Vec<PathBuf> = std::fs::read_dir(self.file("backups"))
+            .map(|rd| rd.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        list.sort();
+        list
+    }
+
+    /// Opens one backup in-process.
+    pub fn load_backup(&self, path: &Path) -> Result<bcode::vault::Vault, bcode::error::Error> {
+        let keys =
+            bcode::keys::load_identity_file(self.identity.as_ref().expect("identity vault"))?;
+        bcode::store::load_bytes(&bcode::store::read_file(path)?, &keys, path)
+    }
+
+    /// Temp files (`.tmp-*`) in the vault folder.
+    pub fn temp_files(&self) -> Vec<PathBuf> {
+        std::fs::read_dir(&self.dir)
+            .map(|rd| {
+                rd.flatten()
+                    .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp-"))
+                    .map(|e| e.path())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Encrypts a vault document to this vault's recipients and writes it as vault.age.
+    pub fn write_vault_doc(&self, doc: &[u8]) -> Vec<u8> {
+        let path = self.file("recipients");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let r = bcode::keys::parse_recipients(&text, &path).unwrap();
+        let ct = bcode::keys::encrypt(&r, doc).unwrap();
+        std::fs::write(self.file("vault.age"), &ct).unwrap();
+        ct
+    }
+
+    /// Every file under the vault folder with its bytes (to show nothing changed).
+    pub fn snapshot(&self) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+        let mut out = std::collections::BTreeMap::new();
+        let mut stack = vec![self.dir.clone()];
+        while let Some(d) = stack.pop() {
+            let Ok(rd) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for e in rd.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if let Ok(b) = std::fs::read(&p) {
+                    out.insert(p, b);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Each service's codes as (code, used), to compare vault states.
+pub fn summary(v: &bcode::vault::Vault) -> std::collections::BTreeMap<String, Vec<(String, bool)>> {
+    v.services
+        .iter()
+        .map(|(n, s)| {
+            (
+                n.to_string(),
+                s.codes
+                    .iter()
+                    .map(|c| (c.code.clone(), c.used.is_some()))
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+/// A small deterministic random source for the fault trials (xorshift64*).
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+/// Whether this test binary (and so the bcode binary) was built with crash points.
+pub fn crash_points_built() -> bool {
+    cfg!(feature = "fault-injection")
+}
+
+/// A tmpfs mounted for one test (root only); unmounted when dropped.
+pub struct Tmpfs {
+    pub path: PathBuf,
+}
+
+impl Tmpfs {
+    /// Mounts a tmpfs of `size` (e.g. "256k") at `path`; None when this is not possible here.
+    pub fn mount(path: &Path, size: &str) -> Option<Tmpfs> {
+        std::fs::create_dir_all(path).ok()?;
+        let ok = std::process::Command::new("mount")
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={size},mode=0700"),
+                "tmpfs",
+            ])
+            .arg(path)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| Tmpfs {
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Remounts it read-only (or back read-write).
+    pub fn remount(&self, read_only: bool) {
+        let opt = if read_only {
+            "remount,ro"
+        } else {
+            "remount,rw"
+        };
+        let st = std::process::Command::new("mount")
+            .args(["-o", opt])
+            .arg(&self.path)
+            .status()
+            .unwrap();
+        assert!(st.success(), "mount -o {opt} failed");
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(&self.path)
+            .status();
+    }
+}
