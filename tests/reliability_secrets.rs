@@ -95,9 +95,9 @@ fn no_code_passphrase_or_identity_appears_in_an_error() {
     // Refusals of the rules.
     check(&["add", "github"], &github_file(&codes), "add existing");
     check(
-        &["add", "dup"],
-        &format!("{0}\n{0}\n", codes[3]),
-        "duplicate codes",
+        &["add", "google"],
+        &github_file(&codes),
+        "codes of another service",
     );
     check(
         &["add", "bin"],
@@ -440,10 +440,12 @@ fn hostile_text_is_stored_safely_and_printed_neutralised() {
         "version": 1,
         "services": {
             "evil": {
+                "id": "e1",
+                "named": "2026-01-01T00:00:00Z",
                 "added": "2026-01-01T00:00:00Z",
                 "changed": "2026-01-01T00:00:00Z",
                 "note": "nul\u{0}byte\u{1b}[2J",
-                "codes": [{"id": "1", "code": "\u{1b}[2Jab\u{0}12-\u{202e}34", "changed": "2026-01-01T00:00:00Z"}]
+                "codes": [{"id": "1", "code": "\u{1b}[2Jab\u{0}12-\u{202e}34"}]
             }
         }
     });
