@@ -119,6 +119,13 @@ pub struct Code {
     pub note: Option<String>,
 }
 
+impl Drop for Code {
+    /// A code leaves no copy in freed memory.
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.code);
+    }
+}
+
 /// A set that a newer set replaced.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RetiredSet {
@@ -135,6 +142,12 @@ pub struct NewCode {
     pub code: String,
     /// The user had already marked it used (struck through, ticked).
     pub used: bool,
+}
+
+impl Drop for NewCode {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.code);
+    }
 }
 
 /// What a rule refused. Messages never contain a code.

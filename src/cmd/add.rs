@@ -13,7 +13,7 @@ use crate::services;
 use crate::vault::SetKind;
 
 pub fn run(ctx: &Ctx, args: AddArgs) -> Result<u8> {
-    let input = read_input(&args)?;
+    let input = zeroize::Zeroizing::new(read_input(&args)?);
     let profile = services::lookup(args.service.as_str());
     let opts = import::ImportOptions {
         profile,

@@ -7,7 +7,7 @@ use crate::sanitize::display;
 
 pub fn run(ctx: &Ctx, args: UnuseArgs) -> Result<u8> {
     let name = &args.service;
-    let typed = read_code(args.code, "Code to mark unused")?;
+    let typed = zeroize::Zeroizing::new(read_code(args.code, "Code to mark unused")?);
     let unused = change_vault(ctx, &format!("unuse a code of {name}"), |vault| {
         vault.mark_unused(name, &typed, ctx.now)?;
         Ok(vault.services[name].status().unused)

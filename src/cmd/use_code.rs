@@ -11,7 +11,7 @@ use crate::vault::{SetKind, VaultError};
 pub fn run(ctx: &Ctx, args: UseArgs) -> Result<u8> {
     let name = &args.service;
     if let Some(arg) = args.code {
-        let typed = read_code(Some(arg), "Code to mark used")?;
+        let typed = zeroize::Zeroizing::new(read_code(Some(arg), "Code to mark used")?);
         let service = change_vault(ctx, &format!("mark a code of {name} used"), |vault| {
             vault.mark_used(name, &typed, ctx.now)?;
             Ok(vault.services[name].clone())
@@ -46,6 +46,7 @@ pub fn run(ctx: &Ctx, args: UseArgs) -> Result<u8> {
         let code = vault.use_next_from(name, start, ctx.now)?;
         Ok(((code, vault.services[name].clone()), true))
     })?;
+    let code = zeroize::Zeroizing::new(code);
     crate::faults::point("before-print");
     // Imported codes are plain; a code from a hand-edited or merged vault could hold
     // terminal controls, so print it neutralised like every other vault text.
