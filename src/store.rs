@@ -6,6 +6,7 @@ use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 use crate::keys::{self, Unlocked};
@@ -210,21 +211,40 @@ impl VaultDir {
 
     /// Reads and decrypts the vault.
     pub fn load(&self, keys: &Unlocked) -> Result<Vault> {
+        let plaintext = self.load_plaintext(keys)?;
+        decode_at(&plaintext, &self.file(VAULT_FILE))
+    }
+
+    /// Reads and decrypts the vault document, decrypting as it reads: the ciphertext
+    /// is never held whole (a third less peak memory for a large vault).
+    pub fn load_plaintext(&self, keys: &Unlocked) -> Result<Zeroizing<Vec<u8>>> {
         self.require_vault()?;
         let path = self.file(VAULT_FILE);
-        let ciphertext = read_file(&path)?;
-        load_bytes(&ciphertext, keys, &path)
+        let file = File::open(&path).map_err(|e| Error::io("read", &path, e))?;
+        let size = file
+            .metadata()
+            .map_err(|e| Error::io("read", &path, e))?
+            .len();
+        if size == 0 {
+            return Err(empty(&path));
+        }
+        let size = usize::try_from(size).unwrap_or(usize::MAX);
+        let input = io::BufReader::with_capacity(64 * 1024, file);
+        keys.decrypt_from(input, size, &path)
     }
 
     /// Encrypts and writes the vault atomically; the previous one becomes a backup.
     /// Call only while holding the exclusive lock.
     pub fn save(&self, vault: &Vault, lock: &LockGuard, now: Timestamp) -> Result<()> {
         let recipients = self.recipients()?;
+        let encryptor = keys::encryptor(&recipients)?;
         let plaintext = vault::encode(vault);
-        let ciphertext = keys::encrypt(&recipients, &plaintext)?;
         self.remove_stale_temp_files(lock);
         self.backup_current(now)?;
-        self.write_atomic(VAULT_FILE, &ciphertext)?;
+        // Encrypted straight into the temporary file: no ciphertext copy in memory.
+        self.write_atomic_with(VAULT_FILE, |file| {
+            keys::write_encrypted(encryptor, &plaintext, file)
+        })?;
         if self.config()?.plain_names {
             self.write_names(vault)?;
         }
@@ -304,13 +324,22 @@ impl VaultDir {
 
     /// Writes a file in the folder: temp file (0600), fsync, rename, fsync the folder.
     pub fn write_atomic(&self, name: &str, bytes: &[u8]) -> Result<()> {
+        self.write_atomic_with(name, |file| file.write_all(bytes))
+    }
+
+    /// As [`Self::write_atomic`], with `write` filling the temporary file.
+    pub fn write_atomic_with(
+        &self,
+        name: &str,
+        write: impl FnOnce(&mut File) -> io::Result<()>,
+    ) -> Result<()> {
         let target = self.file(name);
         let mut tmp = tempfile::Builder::new()
             .prefix(TMP_PREFIX)
             .permissions(fs::Permissions::from_mode(0o600))
             .tempfile_in(&self.path)
             .map_err(|e| Error::io("create a temporary file in", &self.path, e))?;
-        tmp.write_all(bytes)
+        write(tmp.as_file_mut())
             .and_then(|_| tmp.as_file().sync_all())
             .map_err(|e| Error::io("write", tmp.path().to_path_buf(), e))?;
         crate::faults::point("after-temp-write");
@@ -339,13 +368,22 @@ impl VaultDir {
 /// Decrypts and decodes vault bytes (from the vault file or a backup).
 pub fn load_bytes(ciphertext: &[u8], keys: &Unlocked, path: &Path) -> Result<Vault> {
     if ciphertext.is_empty() {
-        return Err(Error::Damaged {
-            path: path.to_path_buf(),
-            detail: "it is empty (0 bytes)".into(),
-        });
+        return Err(empty(path));
     }
     let plaintext = keys.decrypt(ciphertext, path)?;
-    vault::decode(&plaintext).map_err(|e| match e {
+    decode_at(&plaintext, path)
+}
+
+fn empty(path: &Path) -> Error {
+    Error::Damaged {
+        path: path.to_path_buf(),
+        detail: "it is empty (0 bytes)".into(),
+    }
+}
+
+/// Decodes a decrypted vault document read from `path`.
+fn decode_at(plaintext: &[u8], path: &Path) -> Result<Vault> {
+    vault::decode(plaintext).map_err(|e| match e {
         vault::DecodeError::NewerVersion { .. } => Error::Newer {
             path: path.to_path_buf(),
             source: e,
