@@ -21,8 +21,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-SIZES=${SIZES:-"10 100 1000 10000"}
-PASS_SIZES=${PASS_SIZES:-"1000"}
+SIZES=${SIZES-"10 100 1000 10000"}
+PASS_SIZES=${PASS_SIZES-"1000"}
 RUNS=${RUNS:-20}
 PASS_RUNS=${PASS_RUNS:-10}
 target=${CARGO_TARGET_DIR:-$root/target}
@@ -146,7 +146,7 @@ echo "== completion and help, $cn services" >&2
 bench "startup-$cn" "$RUNS" 3 true \
     "age -d=age -d -i $work/key.txt -o /dev/null $d/vault.age" \
     "complete 'bcode use gi'=$complete_cmd" \
-    "--help=$bcode --dir $d --help" \
+    "help=$bcode --dir $d --help" \
     "completions bash=$bcode --dir $d completions bash"
 read -ra argv <<<"$complete_cmd"
 found=$("${argv[@]}" | grep -c '^gi' || true)
