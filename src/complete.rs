@@ -35,14 +35,9 @@ pub fn names_without_asking() -> Option<Vec<String>> {
     }
     let identity = keys::identity_override().or(config.identity)?;
     let unlocked = keys::load_identity_file(&identity).ok()?;
-    let vault = dir.load(&unlocked).ok()?;
-    Some(
-        vault
-            .services
-            .keys()
-            .map(|n| n.as_str().to_owned())
-            .collect(),
-    )
+    // Names only: the codes are skipped, not decoded (this runs at every TAB).
+    let plaintext = dir.load_plaintext(&unlocked).ok()?;
+    crate::vault::decode_names(&plaintext).ok()
 }
 
 /// `--dir DIR` or `--dir=DIR` from the words being completed, else `$BCODE_DIR`.

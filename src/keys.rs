@@ -42,9 +42,21 @@ enum Owner {
 impl Unlocked {
     /// Decrypts an age file with these identities.
     pub fn decrypt(&self, ciphertext: &[u8], path: &Path) -> Result<Zeroizing<Vec<u8>>, Error> {
+        self.decrypt_from(ciphertext, ciphertext.len(), path)
+    }
+
+    /// Decrypts an age file as it is read from `input`, so the whole ciphertext is
+    /// never held in memory; `size` (the file's length) sizes the plaintext buffer once.
+    pub fn decrypt_from(
+        &self,
+        mut input: impl BufRead,
+        size: usize,
+        path: &Path,
+    ) -> Result<Zeroizing<Vec<u8>>, Error> {
         // age calls any foreign file an invalid header: say what it is instead.
-        if !ciphertext.starts_with(b"age-encryption.org/") {
-            let looks = if ciphertext.trim_ascii_start().starts_with(b"{") {
+        let head = input.fill_buf().map_err(|e| Error::io("read", path, e))?;
+        if !head.starts_with(b"age-encryption.org/") {
+            let looks = if head.trim_ascii_start().starts_with(b"{") {
                 "it is not an age file: it looks like an unencrypted vault document (remove that plain copy)"
             } else {
                 "it is not an age file (it does not start with age-encryption.org/)"
@@ -54,11 +66,19 @@ impl Unlocked {
                 detail: looks.into(),
             });
         }
-        let decryptor = age::Decryptor::new_buffered(ciphertext).map_err(|e| match e {
+        let decryptor = age::Decryptor::new_buffered(input).map_err(|e| match e {
             age::DecryptError::UnknownFormat => Error::Damaged {
                 path: path.to_path_buf(),
                 detail: "it is not an age file of a version this bcode knows".into(),
             },
+            age::DecryptError::Io(e)
+                if !matches!(
+                    e.kind(),
+                    io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidData
+                ) =>
+            {
+                Error::io("read", path, e)
+            }
             other => Error::Damaged {
                 path: path.to_path_buf(),
                 detail: format!("its age header is unreadable ({other})"),
@@ -85,10 +105,17 @@ impl Unlocked {
                     detail: other.to_string(),
                 },
             })?;
-        let mut plain = Zeroizing::new(Vec::with_capacity(ciphertext.len()));
-        reader.read_to_end(&mut plain).map_err(|e| Error::Damaged {
-            path: path.to_path_buf(),
-            detail: format!("decryption stopped part way ({e}); the file is truncated or altered"),
+        // The plaintext is shorter than the file: one allocation, no copies left behind.
+        let mut plain = Zeroizing::new(Vec::with_capacity(size));
+        reader.read_to_end(&mut plain).map_err(|e| match e.kind() {
+            // What age reports for a bad or missing chunk; anything else is the disk.
+            io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof => Error::Damaged {
+                path: path.to_path_buf(),
+                detail: format!(
+                    "decryption stopped part way ({e}); the file is truncated or altered"
+                ),
+            },
+            _ => Error::io("read", path, e),
         })?;
         Ok(plain)
     }
@@ -672,19 +699,29 @@ pub fn encrypt(
     recipients: &[Box<dyn age::Recipient + Send>],
     plaintext: &[u8],
 ) -> Result<Vec<u8>, Error> {
-    let encryptor = age::Encryptor::with_recipients(
-        recipients.iter().map(|r| r.as_ref() as &dyn age::Recipient),
-    )
-    .map_err(|e| Error::Other(format!("cannot encrypt the vault: {e}")))?;
+    let encryptor = encryptor(recipients)?;
     let mut out = Vec::with_capacity(plaintext.len() + 512);
-    let mut writer = encryptor
-        .wrap_output(&mut out)
-        .map_err(|e| Error::Other(format!("cannot encrypt the vault: {e}")))?;
-    writer
-        .write_all(plaintext)
-        .and_then(|_| writer.finish().map(|_| ()))
+    write_encrypted(encryptor, plaintext, &mut out)
         .map_err(|e| Error::Other(format!("cannot encrypt the vault: {e}")))?;
     Ok(out)
+}
+
+/// An encryptor to every recipient; made before any file is touched, so a bad
+/// recipient list fails early.
+pub fn encryptor(recipients: &[Box<dyn age::Recipient + Send>]) -> Result<age::Encryptor, Error> {
+    age::Encryptor::with_recipients(recipients.iter().map(|r| r.as_ref() as &dyn age::Recipient))
+        .map_err(|e| Error::Other(format!("cannot encrypt the vault: {e}")))
+}
+
+/// Encrypts plaintext straight into `out` (a file: no ciphertext copy in memory).
+pub fn write_encrypted(
+    encryptor: age::Encryptor,
+    plaintext: &[u8],
+    out: impl Write,
+) -> io::Result<()> {
+    let mut writer = encryptor.wrap_output(out)?;
+    writer.write_all(plaintext)?;
+    writer.finish().map(|_| ())
 }
 
 /// Where a passphrase comes from: `BCODE_PASSPHRASE_FILE`, else the terminal.

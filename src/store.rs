@@ -6,6 +6,7 @@ use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 use crate::keys::{self, Unlocked};
@@ -226,10 +227,26 @@ impl VaultDir {
 
     /// Reads and decrypts the vault.
     pub fn load(&self, keys: &Unlocked) -> Result<Vault> {
+        let plaintext = self.load_plaintext(keys)?;
+        decode_at(&plaintext, &self.file(VAULT_FILE))
+    }
+
+    /// Reads and decrypts the vault document, decrypting as it reads: the ciphertext
+    /// is never held whole (a third less peak memory for a large vault).
+    pub fn load_plaintext(&self, keys: &Unlocked) -> Result<Zeroizing<Vec<u8>>> {
         self.require_vault()?;
         let path = self.file(VAULT_FILE);
-        let ciphertext = read_file(&path)?;
-        load_bytes(&ciphertext, keys, &path)
+        let file = File::open(&path).map_err(|e| Error::io("read", &path, e))?;
+        let size = file
+            .metadata()
+            .map_err(|e| Error::io("read", &path, e))?
+            .len();
+        if size == 0 {
+            return Err(empty(&path));
+        }
+        let size = usize::try_from(size).unwrap_or(usize::MAX);
+        let input = io::BufReader::with_capacity(64 * 1024, file);
+        keys.decrypt_from(input, size, &path)
     }
 
     /// The recipients file's text and its recipient lines (for `bcode recipients`).
@@ -257,13 +274,16 @@ impl VaultDir {
         now: Timestamp,
     ) -> Result<()> {
         let plain_names = self.config()?.plain_names;
+        let encryptor = keys::encryptor(recipients)?;
         let plaintext = vault::encode(vault);
-        let ciphertext = keys::encrypt(recipients, &plaintext)?;
-        drop(plaintext);
         self.remove_stale_temp_files(lock);
-        // The new vault goes to a temp file first: a full disk or a read-only folder
-        // fails here, before the backups are touched.
-        let tmp = self.write_temp(VAULT_FILE, &ciphertext)?;
+        // The new vault goes to a temp file first, encrypted straight into it (no
+        // ciphertext copy in memory): a full disk or a read-only folder fails here,
+        // before the backups are touched.
+        let tmp = self.write_temp_with(VAULT_FILE, |file| {
+            keys::write_encrypted(encryptor, &plaintext, file)
+        })?;
+        drop(plaintext);
         self.backup_current(now)?;
         crate::faults::point("after-backup");
         self.persist_temp(tmp, VAULT_FILE)?;
@@ -358,12 +378,17 @@ impl VaultDir {
 
     /// Writes a file in the folder: temp file (0600), fsync, rename, fsync the folder.
     pub fn write_atomic(&self, name: &str, bytes: &[u8]) -> Result<()> {
-        let tmp = self.write_temp(name, bytes)?;
+        let tmp = self.write_temp_with(name, |file| file.write_all(bytes))?;
         self.persist_temp(tmp, name)
     }
 
-    /// The first half of `write_atomic`: the bytes in a synced temp file (0600) in the folder.
-    fn write_temp(&self, name: &str, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
+    /// The first half of `write_atomic`: a synced temp file (0600) in the folder,
+    /// filled by `write`.
+    fn write_temp_with(
+        &self,
+        name: &str,
+        write: impl FnOnce(&mut File) -> io::Result<()>,
+    ) -> Result<tempfile::NamedTempFile> {
         let target = self.file(name);
         // Renaming onto a symlink would replace the link with a file, silently
         // detaching whatever it pointed to (a synced folder, say): refuse instead.
@@ -378,7 +403,7 @@ impl VaultDir {
             .permissions(fs::Permissions::from_mode(0o600))
             .tempfile_in(&self.path)
             .map_err(|e| Error::io("create a temporary file in", &self.path, e))?;
-        tmp.write_all(bytes)
+        write(tmp.as_file_mut())
             .and_then(|_| tmp.as_file().sync_all())
             .map_err(|e| Error::io("write", tmp.path().to_path_buf(), e))?;
         crate::faults::point("after-temp-write");
@@ -413,13 +438,22 @@ impl VaultDir {
 /// Decrypts and decodes vault bytes (from the vault file or a backup).
 pub fn load_bytes(ciphertext: &[u8], keys: &Unlocked, path: &Path) -> Result<Vault> {
     if ciphertext.is_empty() {
-        return Err(Error::Damaged {
-            path: path.to_path_buf(),
-            detail: "it is empty (0 bytes)".into(),
-        });
+        return Err(empty(path));
     }
     let plaintext = keys.decrypt(ciphertext, path)?;
-    vault::decode(&plaintext).map_err(|e| match e {
+    decode_at(&plaintext, path)
+}
+
+fn empty(path: &Path) -> Error {
+    Error::Damaged {
+        path: path.to_path_buf(),
+        detail: "it is empty (0 bytes)".into(),
+    }
+}
+
+/// Decodes a decrypted vault document read from `path`.
+fn decode_at(plaintext: &[u8], path: &Path) -> Result<Vault> {
+    vault::decode(plaintext).map_err(|e| match e {
         vault::DecodeError::NewerVersion { .. } => Error::Newer {
             path: path.to_path_buf(),
             source: e,
