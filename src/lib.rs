@@ -12,6 +12,7 @@ pub mod keys;
 pub mod manpage;
 pub mod merge;
 pub mod name;
+pub mod partial;
 pub mod pdf;
 pub mod sanitize;
 pub mod services;

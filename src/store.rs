@@ -273,31 +273,59 @@ impl VaultDir {
         lock: &LockGuard,
         now: Timestamp,
     ) -> Result<()> {
+        let plaintext = vault::encode(vault);
+        let names = || {
+            vault
+                .services
+                .keys()
+                .map(|n| n.as_str().to_owned())
+                .collect()
+        };
+        self.save_plaintext(&plaintext, &names, recipients, lock, now)
+    }
+
+    /// Writes an encoded vault document (from `vault::encode`, or `PartialVault`'s
+    /// `encode_with`); `names` lists the services for the opt-in names file.
+    pub fn save_plaintext(
+        &self,
+        plaintext: &[u8],
+        names: &dyn Fn() -> Vec<String>,
+        recipients: &[Box<dyn age::Recipient + Send>],
+        lock: &LockGuard,
+        now: Timestamp,
+    ) -> Result<()> {
         let plain_names = self.config()?.plain_names;
         let encryptor = keys::encryptor(recipients)?;
-        let plaintext = vault::encode(vault);
         self.remove_stale_temp_files(lock);
         // The new vault goes to a temp file first, encrypted straight into it (no
         // ciphertext copy in memory): a full disk or a read-only folder fails here,
         // before the backups are touched.
         let tmp = self.write_temp_with(VAULT_FILE, |file| {
-            keys::write_encrypted(encryptor, &plaintext, file)
+            keys::write_encrypted(encryptor, plaintext, file)
         })?;
-        drop(plaintext);
         self.backup_current(now)?;
         crate::faults::point("after-backup");
         self.persist_temp(tmp, VAULT_FILE)?;
         if plain_names {
-            self.write_names(vault)?;
+            self.write_names_list(&names())?;
         }
         Ok(())
     }
 
     /// Writes the plain list of service names (only when the user opted in).
     pub fn write_names(&self, vault: &Vault) -> Result<()> {
+        let names: Vec<String> = vault
+            .services
+            .keys()
+            .map(|n| n.as_str().to_owned())
+            .collect();
+        self.write_names_list(&names)
+    }
+
+    fn write_names_list(&self, names: &[String]) -> Result<()> {
         let mut text = String::new();
-        for name in vault.services.keys() {
-            text.push_str(name.as_str());
+        for name in names {
+            text.push_str(name);
             text.push('\n');
         }
         self.write_atomic(NAMES_FILE, text.as_bytes())
@@ -453,7 +481,12 @@ fn empty(path: &Path) -> Error {
 
 /// Decodes a decrypted vault document read from `path`.
 fn decode_at(plaintext: &[u8], path: &Path) -> Result<Vault> {
-    vault::decode(plaintext).map_err(|e| match e {
+    vault::decode(plaintext).map_err(|e| decode_failure(e, path))
+}
+
+/// A document that decrypts but does not decode, as the error for that file.
+pub fn decode_failure(e: vault::DecodeError, path: &Path) -> Error {
+    match e {
         vault::DecodeError::NewerVersion { .. } => Error::Newer {
             path: path.to_path_buf(),
             source: e,
@@ -462,7 +495,7 @@ fn decode_at(plaintext: &[u8], path: &Path) -> Result<Vault> {
             path: path.to_path_buf(),
             detail: format!("it decrypts, but is not a valid vault document ({detail})"),
         },
-    })
+    }
 }
 
 /// True when both paths name the same file (one is a hard link of the other).

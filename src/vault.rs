@@ -229,6 +229,47 @@ pub fn new_id() -> String {
     format!("{:016x}", rand::rng().random::<u64>())
 }
 
+/// The unknown-service error, suggesting the nearest of `names`.
+pub fn unknown_service<'a>(name: &str, names: impl Iterator<Item = &'a str>) -> VaultError {
+    let mut scored: Vec<(f64, &str)> = names
+        .map(|k| {
+            let score = if k.starts_with(name) || name.starts_with(k) {
+                1.0
+            } else {
+                strsim::jaro_winkler(name, k)
+            };
+            (score, k)
+        })
+        .filter(|(s, _)| *s >= 0.8)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    VaultError::UnknownService {
+        name: name.to_string(),
+        suggestions: scored.iter().take(3).map(|(_, k)| k.to_string()).collect(),
+    }
+}
+
+/// A service's status from its counts.
+pub fn status_of(
+    kind: SetKind,
+    threshold: Option<u32>,
+    unused: usize,
+    total: usize,
+    last_used: Option<Timestamp>,
+) -> Status {
+    let threshold = threshold.unwrap_or(match kind {
+        SetKind::Set => DEFAULT_THRESHOLD,
+        SetKind::Single | SetKind::RecoveryKey => 0,
+    });
+    Status {
+        unused,
+        total,
+        last_used,
+        threshold,
+        low: unused <= threshold as usize,
+    }
+}
+
 /// A service's counts, for `list`, `check` and warnings.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Status {
@@ -273,25 +314,7 @@ impl Vault {
     }
 
     fn unknown(&self, name: &str) -> VaultError {
-        let mut scored: Vec<(f64, &str)> = self
-            .services
-            .keys()
-            .map(|k| {
-                let k = k.as_str();
-                let score = if k.starts_with(name) || name.starts_with(k) {
-                    1.0
-                } else {
-                    strsim::jaro_winkler(name, k)
-                };
-                (score, k)
-            })
-            .filter(|(s, _)| *s >= 0.8)
-            .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-        VaultError::UnknownService {
-            name: name.to_string(),
-            suggestions: scored.iter().take(3).map(|(_, k)| k.to_string()).collect(),
-        }
+        unknown_service(name, self.services.keys().map(ServiceName::as_str))
     }
 
     /// Stores a new service, or with `replace` retires the current set and stores this one.
@@ -530,18 +553,13 @@ impl Vault {
 impl Service {
     /// Counts and the warning state of the current set.
     pub fn status(&self) -> Status {
-        let unused = self.unused_codes().count();
-        let threshold = self.threshold.unwrap_or(match self.kind {
-            SetKind::Set => DEFAULT_THRESHOLD,
-            SetKind::Single | SetKind::RecoveryKey => 0,
-        });
-        Status {
-            unused,
-            total: self.codes.len(),
-            last_used: self.codes.iter().filter_map(|c| c.used).max(),
-            threshold,
-            low: unused <= threshold as usize,
-        }
+        status_of(
+            self.kind,
+            self.threshold,
+            self.unused_codes().count(),
+            self.codes.len(),
+            self.codes.iter().filter_map(|c| c.used).max(),
+        )
     }
 
     /// The codes not yet used, in order.
@@ -628,7 +646,8 @@ pub fn decode_names(bytes: &[u8]) -> Result<Vec<String>, DecodeError> {
     Ok(doc.services.into_keys().collect())
 }
 
-fn check_version(version: u64) -> Result<(), DecodeError> {
+/// Refuses a document from a newer bcode, or one with no version.
+pub fn check_version(version: u64) -> Result<(), DecodeError> {
     if version > u64::from(FORMAT_VERSION) {
         return Err(DecodeError::NewerVersion { found: version });
     }
@@ -638,6 +657,11 @@ fn check_version(version: u64) -> Result<(), DecodeError> {
         ));
     }
     Ok(())
+}
+
+/// A parse error as a decode error, without content.
+pub fn invalid(e: serde_json::Error) -> DecodeError {
+    DecodeError::Invalid(strip_content(e))
 }
 
 /// serde_json's messages can quote a value ("invalid value: string \"...\""), which

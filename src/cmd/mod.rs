@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 use crate::cli::{Cli, Command};
 use crate::error::{Error, Result};
 use crate::name::ServiceName;
+use crate::partial;
 use crate::sanitize::display;
 use crate::services;
 use crate::store::VaultDir;
@@ -113,6 +114,78 @@ pub fn change_vault_if<T>(
     Ok(out)
 }
 
+/// The decrypted document as text, under a shared lock (one unlock).
+fn read_text(ctx: &Ctx) -> Result<zeroize::Zeroizing<String>> {
+    let keys = ctx.dir.unlock()?;
+    let _lock = ctx.dir.lock_shared()?;
+    plaintext_text(ctx, &keys)
+}
+
+fn plaintext_text(ctx: &Ctx, keys: &crate::keys::Unlocked) -> Result<zeroize::Zeroizing<String>> {
+    let plaintext = ctx.dir.load_plaintext(keys)?;
+    let path = ctx.dir.file(crate::store::VAULT_FILE);
+    match String::from_utf8(plaintext.to_vec()) {
+        Ok(text) => Ok(zeroize::Zeroizing::new(text)),
+        Err(_) => Err(crate::store::decode_failure(
+            crate::vault::DecodeError::Invalid("it is not UTF-8 text".into()),
+            &path,
+        )),
+    }
+}
+
+fn take_error(e: partial::TakeError, ctx: &Ctx) -> Error {
+    match e {
+        partial::TakeError::Rule(e) => Error::Vault(e),
+        partial::TakeError::Decode(e) => {
+            crate::store::decode_failure(e, &ctx.dir.file(crate::store::VAULT_FILE))
+        }
+    }
+}
+
+/// Reads one service, decoding only it (a vault holding just that service).
+pub fn read_service(ctx: &Ctx, name: &ServiceName) -> Result<Vault> {
+    let text = read_text(ctx)?;
+    let doc = partial::decode_partial(&text)
+        .map_err(|e| crate::store::decode_failure(e, &ctx.dir.file(crate::store::VAULT_FILE)))?;
+    doc.take(name).map_err(|e| take_error(e, ctx))
+}
+
+/// Every service's counts, without decoding the codes.
+pub fn read_summaries(
+    ctx: &Ctx,
+) -> Result<std::collections::BTreeMap<ServiceName, partial::Summary>> {
+    let text = read_text(ctx)?;
+    partial::decode_summaries(&text)
+        .map_err(|e| crate::store::decode_failure(e, &ctx.dir.file(crate::store::VAULT_FILE)))
+}
+
+/// As `change_vault_if`, for a change to one service: `f` gets a vault holding only
+/// that service; the others are carried over as they were, byte for byte.
+pub fn change_service<T>(
+    ctx: &Ctx,
+    name: &ServiceName,
+    action: &str,
+    f: impl FnOnce(&mut Vault) -> Result<(T, bool)>,
+) -> Result<T> {
+    let keys = ctx.dir.unlock()?;
+    let lock = ctx.dir.lock_exclusive()?;
+    let text = plaintext_text(ctx, &keys)?;
+    let doc = partial::decode_partial(&text)
+        .map_err(|e| crate::store::decode_failure(e, &ctx.dir.file(crate::store::VAULT_FILE)))?;
+    let mut one = doc.take(name).map_err(|e| take_error(e, ctx))?;
+    let (out, changed) = f(&mut one)?;
+    if changed {
+        let plaintext = doc.encode_with(&one);
+        let names = || doc.names().map(str::to_owned).collect();
+        crate::faults::point("before-save");
+        let recipients = ctx.dir.recipients()?;
+        ctx.dir
+            .save_plaintext(&plaintext, &names, &recipients, &lock, ctx.now)?;
+        crate::git::record(ctx.dir.path(), action);
+    }
+    Ok(out)
+}
+
 /// Writes data to stdout (a broken pipe ends quietly in main).
 pub fn out(text: &str) -> Result<()> {
     let mut stdout = io::stdout().lock();
@@ -124,7 +197,11 @@ pub fn out(text: &str) -> Result<()> {
 
 /// Says on stderr that a service is running low, and where to get a new set.
 pub fn warn_if_low(name: &ServiceName, service: &Service) {
-    let st = service.status();
+    warn_low(name, service.kind, &service.status());
+}
+
+/// As `warn_if_low`, from a service's kind and status.
+pub fn warn_low(name: &ServiceName, kind: SetKind, st: &crate::vault::Status) {
     if !st.low {
         return;
     }
@@ -137,7 +214,7 @@ pub fn warn_if_low(name: &ServiceName, service: &Service) {
         .map(|p| format!(" at {}", p.new_set_url))
         .unwrap_or_default();
     let shown = display(name.as_str());
-    match service.kind {
+    match kind {
         SetKind::Set => eprintln!(
             "bcode: warning: {shown} {left}; generate a new set{place}, then run: bcode add {shown} --replace"
         ),

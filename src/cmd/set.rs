@@ -1,7 +1,7 @@
 //! `bcode set`: change a service's warning threshold, note or kind.
 
 use crate::cli::{SetArgs, Threshold};
-use crate::cmd::{Ctx, change_vault, warn_if_low};
+use crate::cmd::{Ctx, change_service, warn_if_low};
 use crate::error::{Error, Result};
 use crate::sanitize::display;
 
@@ -12,7 +12,7 @@ pub fn run(ctx: &Ctx, args: SetArgs) -> Result<u8> {
         ));
     }
     let name = &args.service;
-    let service = change_vault(ctx, &format!("change settings of {name}"), |vault| {
+    let service = change_service(ctx, name, &format!("change settings of {name}"), |vault| {
         if let Some(t) = args.threshold {
             let t = match t {
                 Threshold::Default => None,
@@ -27,7 +27,7 @@ pub fn run(ctx: &Ctx, args: SetArgs) -> Result<u8> {
         if let Some(kind) = args.kind {
             vault.set_kind(name, kind.into(), ctx.now)?;
         }
-        Ok(vault.services[name].clone())
+        Ok((vault.services[name].clone(), true))
     })?;
     let st = service.status();
     eprintln!(

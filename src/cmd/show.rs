@@ -4,7 +4,7 @@ use serde_json::json;
 use time::format_description::well_known::Rfc3339;
 
 use crate::cli::ShowArgs;
-use crate::cmd::{Ctx, out, read_vault, warn_if_low};
+use crate::cmd::{Ctx, out, read_service, warn_if_low};
 use crate::error::Result;
 use crate::name::ServiceName;
 use crate::sanitize::display;
@@ -12,7 +12,7 @@ use crate::services;
 use crate::vault::{self, Code, Service};
 
 pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<u8> {
-    let vault = read_vault(ctx)?;
+    let vault = read_service(ctx, &args.service)?;
     let service = vault.service(&args.service)?;
     if args.json {
         let doc = to_json(&args.service, service, args.history);

@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 
 use crate::cli::UseArgs;
-use crate::cmd::{Ctx, change_vault, change_vault_if, codes, out, read_code, warn_if_low};
+use crate::cmd::{Ctx, change_service, codes, out, read_code, warn_if_low};
 use crate::error::{Error, Result};
 use crate::sanitize::display;
 use crate::vault::{SetKind, VaultError};
@@ -12,9 +12,9 @@ pub fn run(ctx: &Ctx, args: UseArgs) -> Result<u8> {
     let name = &args.service;
     if let Some(arg) = args.code {
         let typed = zeroize::Zeroizing::new(read_code(Some(arg), "Code to mark used")?);
-        let service = change_vault(ctx, &format!("mark a code of {name} used"), |vault| {
+        let service = change_service(ctx, name, &format!("mark a code of {name} used"), |vault| {
             vault.mark_used(name, &typed, ctx.now)?;
-            Ok(vault.services[name].clone())
+            Ok((vault.services[name].clone(), true))
         })?;
         eprintln!(
             "Marked that code of {} used; {} unused.",
@@ -33,7 +33,7 @@ pub fn run(ctx: &Ctx, args: UseArgs) -> Result<u8> {
         }
         _ => 0,
     };
-    let (code, service) = change_vault_if(ctx, &format!("use a code of {name}"), |vault| {
+    let (code, service) = change_service(ctx, name, &format!("use a code of {name}"), |vault| {
         let service = vault.service(name)?;
         if service.kind == SetKind::RecoveryKey {
             // A reusable recovery key is shown, not used up.

@@ -1,0 +1,299 @@
+//! Fast paths over the vault document: one service decoded with the rest kept as raw JSON
+//! (for commands that touch one service), or only the counts (for `list` and `check`); pure.
+//!
+//! A vault of 1,000 services holds 16,000 codes; decoding every one of them for a
+//! `bcode use github` costs more than decrypting the file. These paths scan the JSON
+//! without building the codes they do not need, and write the document back byte for
+//! byte as `vault::encode` would.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use zeroize::Zeroizing;
+
+use crate::name::ServiceName;
+use crate::vault::{self, DecodeError, Service, SetKind, Status, Timestamp, Vault};
+
+/// The document with its services still raw.
+pub struct PartialVault<'a> {
+    version: u32,
+    services: BTreeMap<String, &'a RawValue>,
+    removed: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct RawDoc<'a> {
+    version: u64,
+    #[serde(borrow, default)]
+    services: BTreeMap<String, &'a RawValue>,
+    #[serde(borrow, default)]
+    removed: Option<&'a RawValue>,
+}
+
+/// Splits a decrypted document into its services, decoding none of them.
+pub fn decode_partial(text: &str) -> Result<PartialVault<'_>, DecodeError> {
+    match serde_json::from_str::<RawDoc>(text) {
+        Ok(doc) => {
+            vault::check_version(doc.version)?;
+            Ok(PartialVault {
+                version: u32::try_from(doc.version).unwrap_or(vault::FORMAT_VERSION),
+                services: doc.services,
+                removed: doc.removed,
+            })
+        }
+        // The full decoder gives the precise message (a newer version, say).
+        Err(_) => match vault::decode(text.as_bytes()) {
+            Err(e) => Err(e),
+            Ok(_) => Err(DecodeError::Invalid(
+                "the document has an unexpected shape".into(),
+            )),
+        },
+    }
+}
+
+impl PartialVault<'_> {
+    /// The service names, in order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.services.keys().map(String::as_str)
+    }
+
+    /// A vault holding just this service (decoded), or the unknown-service error with
+    /// suggestions from every name.
+    pub fn take(&self, name: &ServiceName) -> Result<Vault, TakeError> {
+        let Some(raw) = self.services.get(name.as_str()) else {
+            return Err(TakeError::Rule(vault::unknown_service(
+                name.as_str(),
+                self.names(),
+            )));
+        };
+        let service: Service =
+            serde_json::from_str(raw.get()).map_err(|e| TakeError::Decode(vault::invalid(e)))?;
+        let mut one = Vault::new();
+        one.version = self.version;
+        one.services.insert(name.clone(), service);
+        Ok(one)
+    }
+
+    /// The whole document again, with `one`'s services in place of theirs: the same
+    /// bytes `vault::encode` writes for the whole vault.
+    pub fn encode_with(&self, one: &Vault) -> Zeroizing<Vec<u8>> {
+        let size: usize = self.services.values().map(|r| r.get().len() + 32).sum();
+        let mut out = Zeroizing::new(Vec::with_capacity(size + 4096));
+        out.extend_from_slice(format!("{{\"version\":{},\"services\":{{", self.version).as_bytes());
+        let mut first = true;
+        let mut put = |out: &mut Vec<u8>, key: &str, value: &[u8]| {
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            serde_json::to_writer(&mut *out, key).expect("a name serializes");
+            out.push(b':');
+            out.extend_from_slice(value);
+        };
+        let mut mine = one.services.iter().peekable();
+        for (key, raw) in &self.services {
+            while let Some((name, service)) = mine.next_if(|(n, _)| n.as_str() < key.as_str()) {
+                put(&mut out, name.as_str(), &service_json(service));
+            }
+            match mine.next_if(|(n, _)| n.as_str() == key.as_str()) {
+                Some((name, service)) => put(&mut out, name.as_str(), &service_json(service)),
+                None => put(&mut out, key, raw.get().as_bytes()),
+            }
+        }
+        for (name, service) in mine {
+            put(&mut out, name.as_str(), &service_json(service));
+        }
+        out.push(b'}');
+        if let Some(removed) = self.removed {
+            out.extend_from_slice(b",\"removed\":");
+            out.extend_from_slice(removed.get().as_bytes());
+        }
+        out.extend_from_slice(b"}\n");
+        out
+    }
+}
+
+fn service_json(service: &Service) -> Zeroizing<Vec<u8>> {
+    Zeroizing::new(serde_json::to_vec(service).expect("a service serializes"))
+}
+
+/// Why `take` gave no service.
+#[derive(Debug)]
+pub enum TakeError {
+    /// No such service (with suggestions).
+    Rule(vault::VaultError),
+    /// The service's JSON is not valid.
+    Decode(DecodeError),
+}
+
+/// What `list` and `check` need of a service, read without building its codes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Summary {
+    pub kind: SetKind,
+    pub added: Timestamp,
+    pub status: Status,
+}
+
+/// Every service's counts, skipping code strings, ids and history.
+pub fn decode_summaries(text: &str) -> Result<BTreeMap<ServiceName, Summary>, DecodeError> {
+    #[derive(Deserialize)]
+    struct Doc {
+        version: u64,
+        #[serde(default)]
+        services: BTreeMap<ServiceName, RawSummary>,
+    }
+    #[derive(Deserialize)]
+    struct RawSummary {
+        #[serde(with = "time::serde::rfc3339")]
+        added: Timestamp,
+        #[serde(default)]
+        kind: SetKind,
+        #[serde(default)]
+        threshold: Option<u32>,
+        codes: Vec<UsedOnly>,
+    }
+    #[derive(Deserialize)]
+    struct UsedOnly {
+        #[serde(default, with = "time::serde::rfc3339::option")]
+        used: Option<Timestamp>,
+    }
+    let doc: Doc = match serde_json::from_str(text) {
+        Ok(doc) => doc,
+        Err(_) => {
+            // The full decoder gives the precise message.
+            vault::decode(text.as_bytes())?;
+            return Err(DecodeError::Invalid(
+                "the document has an unexpected shape".into(),
+            ));
+        }
+    };
+    vault::check_version(doc.version)?;
+    Ok(doc
+        .services
+        .into_iter()
+        .map(|(name, s)| {
+            let unused = s.codes.iter().filter(|c| c.used.is_none()).count();
+            let status = vault::status_of(s.kind, s.threshold, unused, s.codes.len(), {
+                s.codes.iter().filter_map(|c| c.used).max()
+            });
+            (
+                name,
+                Summary {
+                    kind: s.kind,
+                    added: s.added,
+                    status,
+                },
+            )
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vault::NewCode;
+    use time::macros::datetime;
+
+    fn n(s: &str) -> ServiceName {
+        ServiceName::parse(s).unwrap()
+    }
+
+    fn sample() -> Vault {
+        let t = datetime!(2026-01-01 10:00 UTC);
+        let mut v = Vault::new();
+        for (i, name) in ["github", "github/work", "ünïcode", "a\"b", "zz", "gone"]
+            .iter()
+            .enumerate()
+        {
+            let name = ServiceName::parse(name).unwrap_or_else(|_| n("quote"));
+            let codes: Vec<NewCode> = (0..5)
+                .map(|k| NewCode {
+                    code: format!("c{i}-{k}\u{e9}"),
+                    used: k == 1,
+                })
+                .collect();
+            v.add(&name, &codes, SetKind::Set, false, t).unwrap();
+        }
+        v.add(
+            &n("github"),
+            &[NewCode {
+                code: "new".into(),
+                used: false,
+            }],
+            SetKind::Set,
+            true,
+            t,
+        )
+        .unwrap();
+        v.remove(&n("gone"), t).unwrap();
+        v.set_note(&n("zz"), Some("note \"quoted\" \\ done".into()), t)
+            .unwrap();
+        v
+    }
+
+    #[test]
+    fn a_change_to_one_service_writes_what_the_full_encoder_writes() {
+        let v = sample();
+        let bytes = vault::encode(&v);
+        let text = std::str::from_utf8(&bytes).unwrap();
+        let doc = decode_partial(text).unwrap();
+        let t = datetime!(2026-02-01 10:00 UTC);
+        for name in v.services.keys() {
+            let ops: [&dyn Fn(&mut Vault); 3] = [
+                &|x: &mut Vault| {
+                    x.use_next(name, t).unwrap();
+                },
+                &|x: &mut Vault| {
+                    if let Some(c) = x.services[name].codes.iter().find(|c| c.used.is_some()) {
+                        let c = c.code.clone();
+                        x.mark_unused(name, &c, t).unwrap();
+                    }
+                },
+                &|x: &mut Vault| x.set_threshold(name, Some(1), t).unwrap(),
+            ];
+            for op in ops {
+                let mut full = v.clone();
+                op(&mut full);
+                let mut one = doc.take(name).unwrap();
+                op(&mut one);
+                assert_eq!(
+                    String::from_utf8(doc.encode_with(&one).to_vec()).unwrap(),
+                    String::from_utf8(vault::encode(&full).to_vec()).unwrap()
+                );
+            }
+        }
+        // Unchanged, it is the same document.
+        let one = doc.take(&n("zz")).unwrap();
+        assert_eq!(doc.encode_with(&one).as_slice(), bytes.as_slice());
+    }
+
+    #[test]
+    fn summaries_match_the_full_decode_and_unknown_names_get_suggestions() {
+        let v = sample();
+        let bytes = vault::encode(&v);
+        let text = std::str::from_utf8(&bytes).unwrap();
+        let sums = decode_summaries(text).unwrap();
+        assert_eq!(sums.len(), v.services.len());
+        for (name, s) in &v.services {
+            assert_eq!(sums[name].status, s.status());
+            assert_eq!(sums[name].added, s.added);
+        }
+        let doc = decode_partial(text).unwrap();
+        match doc.take(&n("githb")) {
+            Err(TakeError::Rule(vault::VaultError::UnknownService { suggestions, .. })) => {
+                assert_eq!(suggestions, ["github", "github/work"])
+            }
+            _ => panic!("expected an unknown-service error"),
+        }
+        let newer = text.replacen("\"version\":1", "\"version\":7", 1);
+        assert!(matches!(
+            decode_partial(&newer),
+            Err(DecodeError::NewerVersion { found: 7 })
+        ));
+        assert!(matches!(
+            decode_summaries(&newer),
+            Err(DecodeError::NewerVersion { found: 7 })
+        ));
+    }
+}
