@@ -131,22 +131,23 @@ pub enum TakeError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Summary {
     pub kind: SetKind,
-    pub added: Timestamp,
+    /// When the set was added, as stored (RFC 3339).
+    pub added: String,
     pub status: Status,
 }
 
 /// Every service's counts, skipping code strings, ids and history.
 pub fn decode_summaries(text: &str) -> Result<BTreeMap<ServiceName, Summary>, DecodeError> {
     #[derive(Deserialize)]
-    struct Doc {
+    struct Doc<'a> {
         version: u64,
-        #[serde(default)]
-        services: BTreeMap<ServiceName, RawSummary>,
+        #[serde(borrow, default)]
+        services: BTreeMap<ServiceName, RawSummary<'a>>,
     }
     #[derive(Deserialize)]
-    struct RawSummary {
-        #[serde(with = "time::serde::rfc3339")]
-        added: Timestamp,
+    struct RawSummary<'a> {
+        #[serde(borrow)]
+        added: std::borrow::Cow<'a, str>,
         #[serde(default)]
         kind: SetKind,
         #[serde(default)]
@@ -181,7 +182,7 @@ pub fn decode_summaries(text: &str) -> Result<BTreeMap<ServiceName, Summary>, De
                 name,
                 Summary {
                     kind: s.kind,
-                    added: s.added,
+                    added: s.added.into_owned(),
                     status,
                 },
             )
@@ -277,7 +278,11 @@ mod tests {
         assert_eq!(sums.len(), v.services.len());
         for (name, s) in &v.services {
             assert_eq!(sums[name].status, s.status());
-            assert_eq!(sums[name].added, s.added);
+            let added = s
+                .added
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap();
+            assert_eq!(sums[name].added, added);
         }
         let doc = decode_partial(text).unwrap();
         match doc.take(&n("githb")) {

@@ -46,7 +46,7 @@ fn to_json(summaries: &BTreeMap<ServiceName, Summary>) -> serde_json::Value {
                 "low": st.low,
                 "threshold": st.threshold,
                 "kind": s.kind,
-                "added": s.added.format(&Rfc3339).ok(),
+                "added": s.added,
                 "last_used": st.last_used.and_then(|t| t.format(&Rfc3339).ok()),
             })
         })

@@ -114,23 +114,21 @@ pub fn change_vault_if<T>(
     Ok(out)
 }
 
-/// The decrypted document as text, under a shared lock (one unlock).
-fn read_text(ctx: &Ctx) -> Result<zeroize::Zeroizing<String>> {
+/// The decrypted document, under a shared lock (one unlock).
+fn read_plaintext(ctx: &Ctx) -> Result<zeroize::Zeroizing<Vec<u8>>> {
     let keys = ctx.dir.unlock()?;
     let _lock = ctx.dir.lock_shared()?;
-    plaintext_text(ctx, &keys)
+    ctx.dir.load_plaintext(&keys)
 }
 
-fn plaintext_text(ctx: &Ctx, keys: &crate::keys::Unlocked) -> Result<zeroize::Zeroizing<String>> {
-    let plaintext = ctx.dir.load_plaintext(keys)?;
-    let path = ctx.dir.file(crate::store::VAULT_FILE);
-    match String::from_utf8(plaintext.to_vec()) {
-        Ok(text) => Ok(zeroize::Zeroizing::new(text)),
-        Err(_) => Err(crate::store::decode_failure(
+/// The document as text (checked once, not copied).
+fn as_text<'a>(ctx: &Ctx, plaintext: &'a [u8]) -> Result<&'a str> {
+    std::str::from_utf8(plaintext).map_err(|_| {
+        crate::store::decode_failure(
             crate::vault::DecodeError::Invalid("it is not UTF-8 text".into()),
-            &path,
-        )),
-    }
+            &ctx.dir.file(crate::store::VAULT_FILE),
+        )
+    })
 }
 
 fn take_error(e: partial::TakeError, ctx: &Ctx) -> Error {
@@ -144,8 +142,8 @@ fn take_error(e: partial::TakeError, ctx: &Ctx) -> Error {
 
 /// Reads one service, decoding only it (a vault holding just that service).
 pub fn read_service(ctx: &Ctx, name: &ServiceName) -> Result<Vault> {
-    let text = read_text(ctx)?;
-    let doc = partial::decode_partial(&text)
+    let plaintext = read_plaintext(ctx)?;
+    let doc = partial::decode_partial(as_text(ctx, &plaintext)?)
         .map_err(|e| crate::store::decode_failure(e, &ctx.dir.file(crate::store::VAULT_FILE)))?;
     doc.take(name).map_err(|e| take_error(e, ctx))
 }
@@ -154,8 +152,8 @@ pub fn read_service(ctx: &Ctx, name: &ServiceName) -> Result<Vault> {
 pub fn read_summaries(
     ctx: &Ctx,
 ) -> Result<std::collections::BTreeMap<ServiceName, partial::Summary>> {
-    let text = read_text(ctx)?;
-    partial::decode_summaries(&text)
+    let plaintext = read_plaintext(ctx)?;
+    partial::decode_summaries(as_text(ctx, &plaintext)?)
         .map_err(|e| crate::store::decode_failure(e, &ctx.dir.file(crate::store::VAULT_FILE)))
 }
 
@@ -169,8 +167,8 @@ pub fn change_service<T>(
 ) -> Result<T> {
     let keys = ctx.dir.unlock()?;
     let lock = ctx.dir.lock_exclusive()?;
-    let text = plaintext_text(ctx, &keys)?;
-    let doc = partial::decode_partial(&text)
+    let plaintext = ctx.dir.load_plaintext(&keys)?;
+    let doc = partial::decode_partial(as_text(ctx, &plaintext)?)
         .map_err(|e| crate::store::decode_failure(e, &ctx.dir.file(crate::store::VAULT_FILE)))?;
     let mut one = doc.take(name).map_err(|e| take_error(e, ctx))?;
     let (out, changed) = f(&mut one)?;
