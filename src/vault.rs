@@ -102,8 +102,12 @@ pub struct Code {
     pub id: String,
     /// The code as the user types it at the service.
     pub code: String,
-    /// When it was used, or `None` while unused.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    /// When it was used, or `None` (absent from the document) while unused.
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub used: Option<Timestamp>,
     /// Later uses recorded by other copies of the vault (merged); rarely present.
     #[serde(default, skip_serializing_if = "Vec::is_empty", with = "timestamps")]
