@@ -1,6 +1,7 @@
 //! `bcode list`: one line per service with how many codes are left.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use serde_json::json;
 use time::format_description::well_known::Rfc3339;
@@ -72,10 +73,11 @@ fn to_text(summaries: &BTreeMap<ServiceName, Summary>) -> String {
             _ => "",
         };
         let counts = format!("{}/{}", st.unused, st.total);
-        text.push_str(&format!(
-            "{:<width$}  {counts:>7} unused  {last}{mark}\n",
+        let _ = writeln!(
+            text,
+            "{:<width$}  {counts:>7} unused  {last}{mark}",
             display(name.as_str()),
-        ));
+        );
     }
     text
 }
