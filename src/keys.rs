@@ -399,17 +399,9 @@ fn load_ssh_identity(text: &str, path: &Path) -> Result<Unlocked, Error> {
             // Decrypted once here: age would otherwise ask again for every stanza.
             let prompt = format!("Passphrase for the SSH key {}: ", path.display());
             let passphrase = read_passphrase(&prompt, ENV_PASSPHRASE_FILE)?;
-            let key = key.decrypt(passphrase).map_err(|e| match e {
-                age::DecryptError::KeyDecryptionFailed | age::DecryptError::DecryptionFailed => {
-                    Error::WrongPassphrase {
-                        path: path.to_path_buf(),
-                    }
-                }
-                other => Error::Identity {
-                    path: path.to_path_buf(),
-                    detail: other.to_string(),
-                },
-            })?;
+            let key = key
+                .decrypt(passphrase)
+                .map_err(|e| passphrase_failure(e, path))?;
             age::ssh::Identity::from(key)
         }
         other => other,
@@ -633,6 +625,21 @@ pub fn seal_identity(secret: &str, passphrase: &SecretString) -> Result<Vec<u8>,
     Ok(out)
 }
 
+/// A failed decryption with a passphrase: the wrong passphrase, or a damaged file.
+fn passphrase_failure(e: age::DecryptError, path: &Path) -> Error {
+    match e {
+        age::DecryptError::DecryptionFailed
+        | age::DecryptError::KeyDecryptionFailed
+        | age::DecryptError::NoMatchingKeys => Error::WrongPassphrase {
+            path: path.to_path_buf(),
+        },
+        other => Error::Identity {
+            path: path.to_path_buf(),
+            detail: other.to_string(),
+        },
+    }
+}
+
 /// Opens a passphrase-protected identity (one scrypt), returning its secret text.
 pub fn open_sealed_identity(
     sealed: &[u8],
@@ -648,17 +655,7 @@ pub fn open_sealed_identity(
     })?;
     let mut stream = decryptor
         .decrypt(std::iter::once(&identity as &dyn age::Identity))
-        .map_err(|e| match e {
-            age::DecryptError::DecryptionFailed | age::DecryptError::NoMatchingKeys => {
-                Error::WrongPassphrase {
-                    path: path.to_path_buf(),
-                }
-            }
-            other => Error::Identity {
-                path: path.to_path_buf(),
-                detail: other.to_string(),
-            },
-        })?;
+        .map_err(|e| passphrase_failure(e, path))?;
     let mut plain = Zeroizing::new(Vec::new());
     stream
         .read_to_end(&mut plain)

@@ -505,6 +505,19 @@ impl Vault {
         Ok(())
     }
 
+    /// Changes a service's settings through `change`, stamping the time for merges.
+    fn change_settings(
+        &mut self,
+        name: &ServiceName,
+        now: Timestamp,
+        change: impl FnOnce(&mut Service),
+    ) -> Result<(), VaultError> {
+        let service = self.service_mut(name)?;
+        change(service);
+        service.changed = now;
+        Ok(())
+    }
+
     /// Sets the warning threshold (`None`: back to the default).
     pub fn set_threshold(
         &mut self,
@@ -512,10 +525,7 @@ impl Vault {
         threshold: Option<u32>,
         now: Timestamp,
     ) -> Result<(), VaultError> {
-        let service = self.service_mut(name)?;
-        service.threshold = threshold;
-        service.changed = now;
-        Ok(())
+        self.change_settings(name, now, |s| s.threshold = threshold)
     }
 
     /// Sets the kind of codes the service issues.
@@ -525,10 +535,7 @@ impl Vault {
         kind: SetKind,
         now: Timestamp,
     ) -> Result<(), VaultError> {
-        let service = self.service_mut(name)?;
-        service.kind = kind;
-        service.changed = now;
-        Ok(())
+        self.change_settings(name, now, |s| s.kind = kind)
     }
 
     /// Sets or clears the service's note.
@@ -538,10 +545,7 @@ impl Vault {
         note: Option<String>,
         now: Timestamp,
     ) -> Result<(), VaultError> {
-        let service = self.service_mut(name)?;
-        service.note = note;
-        service.changed = now;
-        Ok(())
+        self.change_settings(name, now, |s| s.note = note)
     }
 
     /// Services at or under their warning threshold, with their status.
