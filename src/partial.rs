@@ -152,12 +152,8 @@ pub fn decode_summaries(text: &str) -> Result<BTreeMap<ServiceName, Summary>, De
         kind: SetKind,
         #[serde(default)]
         threshold: Option<u32>,
-        codes: Vec<UsedOnly>,
-    }
-    #[derive(Deserialize)]
-    struct UsedOnly {
-        #[serde(default, with = "time::serde::rfc3339::option")]
-        used: Option<Timestamp>,
+        #[serde(borrow)]
+        codes: &'a RawValue,
     }
     let doc: Doc = match serde_json::from_str(text) {
         Ok(doc) => doc,
@@ -170,24 +166,112 @@ pub fn decode_summaries(text: &str) -> Result<BTreeMap<ServiceName, Summary>, De
         }
     };
     vault::check_version(doc.version)?;
-    Ok(doc
-        .services
+    doc.services
         .into_iter()
         .map(|(name, s)| {
-            let unused = s.codes.iter().filter(|c| c.used.is_none()).count();
-            let status = vault::status_of(s.kind, s.threshold, unused, s.codes.len(), {
-                s.codes.iter().filter_map(|c| c.used).max()
-            });
-            (
+            let counts = count_codes(s.codes.get())?;
+            let status = vault::status_of(
+                s.kind,
+                s.threshold,
+                counts.total - counts.used,
+                counts.total,
+                counts.last_used,
+            );
+            Ok((
                 name,
                 Summary {
                     kind: s.kind,
                     added: s.added.into_owned(),
                     status,
                 },
-            )
+            ))
         })
-        .collect())
+        .collect()
+}
+
+/// How many codes a `codes` array holds, how many are used, and the latest use.
+#[derive(Debug, PartialEq, Eq)]
+struct Counts {
+    total: usize,
+    used: usize,
+    last_used: Option<Timestamp>,
+}
+
+/// Counts the codes of a `codes` array (valid JSON: serde_json checked it while
+/// capturing it) in one pass over its bytes: a code is an object at depth 2, and it
+/// is used when it has a `"used"` key with a string value. Nothing is allocated, and
+/// only the used times are parsed. Strings are skipped whole, so nothing inside a
+/// code or a note can look like a key.
+fn count_codes(raw: &str) -> Result<Counts, DecodeError> {
+    let b = raw.as_bytes();
+    let mut counts = Counts {
+        total: 0,
+        used: 0,
+        last_used: None,
+    };
+    let mut depth = 0usize;
+    // The last byte outside strings and whitespace: a string after `{` or `,` at
+    // depth 2 is a key.
+    let mut prev = 0u8;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                let start = i + 1;
+                let end = string_end(b, start);
+                if depth == 2 && (prev == b'{' || prev == b',') && &b[start..end] == b"used" {
+                    let mut v = end + 1;
+                    while v < b.len() && (b[v] == b':' || b[v].is_ascii_whitespace()) {
+                        v += 1;
+                    }
+                    if b.get(v) == Some(&b'"') {
+                        let vend = string_end(b, v + 1);
+                        let text = &raw[v + 1..vend];
+                        let t =
+                            Timestamp::parse(text, &time::format_description::well_known::Rfc3339)
+                                .map_err(|_| {
+                                    DecodeError::Invalid(
+                                        "a use time is not an RFC 3339 time".into(),
+                                    )
+                                })?;
+                        counts.used += 1;
+                        counts.last_used = counts.last_used.max(Some(t));
+                    }
+                }
+                prev = b'"';
+                i = end + 1;
+                continue;
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                if depth == 2 && b[i] == b'{' {
+                    counts.total += 1;
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            c if c.is_ascii_whitespace() => {
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        prev = b[i];
+        i += 1;
+    }
+    Ok(counts)
+}
+
+/// The index of the quote that closes the string starting at `start`.
+fn string_end(b: &[u8], start: usize) -> usize {
+    let mut i = start;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'"' => return i,
+            _ => i += 1,
+        }
+    }
+    b.len()
 }
 
 #[cfg(test)]
@@ -267,6 +351,32 @@ mod tests {
         // Unchanged, it is the same document.
         let one = doc.take(&n("zz")).unwrap();
         assert_eq!(doc.encode_with(&one).as_slice(), bytes.as_slice());
+    }
+
+    #[test]
+    fn counting_is_not_fooled_by_strings_or_layout() {
+        let t = datetime!(2026-03-01 10:00 UTC);
+        let mut v = sample();
+        let tricky = n("tricky");
+        let codes: Vec<NewCode> = ["{\"used\":\"x\"}", "back\\slash\"", "],{[", "plain"]
+            .iter()
+            .map(|c| NewCode {
+                code: c.to_string(),
+                used: false,
+            })
+            .collect();
+        v.add(&tricky, &codes, SetKind::Set, false, t).unwrap();
+        v.use_next(&tricky, t).unwrap();
+        v.services.get_mut(&tricky).unwrap().codes[2].note =
+            Some(",\"used\":\"2020-01-01T00:00:00Z\"".into());
+        let compact = vault::encode(&v);
+        let pretty = serde_json::to_string_pretty(&v).unwrap();
+        for text in [std::str::from_utf8(&compact).unwrap(), pretty.as_str()] {
+            let sums = decode_summaries(text).unwrap();
+            for (name, s) in &v.services {
+                assert_eq!(sums[name].status, s.status(), "{name} in {text:.60}");
+            }
+        }
     }
 
     #[test]

@@ -185,6 +185,25 @@ proptest! {
     }
 
     #[test]
+    fn the_fast_paths_read_what_the_full_decoder_reads((_base, a, b, _c) in histories()) {
+        let m = merge(&a, &b);
+        for v in [&a, &b, &m] {
+            let bytes = vault::encode(v);
+            let text = std::str::from_utf8(&bytes).unwrap();
+            let sums = bcode::partial::decode_summaries(text).unwrap();
+            prop_assert_eq!(sums.len(), v.services.len());
+            let doc = bcode::partial::decode_partial(text).unwrap();
+            for (name, s) in &v.services {
+                prop_assert_eq!(&sums[name].status, &s.status());
+                let one = doc.take(name).unwrap();
+                prop_assert_eq!(&one.services[name], s);
+                let again = doc.encode_with(&one);
+                prop_assert_eq!(again.as_slice(), bytes.as_slice());
+            }
+        }
+    }
+
+    #[test]
     fn merge_never_drops_a_code_and_keeps_used_marks((_base, a, b, _c) in histories()) {
         let m = merge(&a, &b);
         let merged = all_codes(&m);
