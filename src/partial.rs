@@ -152,8 +152,12 @@ pub fn decode_summaries(text: &str) -> Result<BTreeMap<ServiceName, Summary>, De
         kind: SetKind,
         #[serde(default)]
         threshold: Option<u32>,
-        #[serde(borrow)]
-        codes: &'a RawValue,
+        codes: Vec<UsedOnly>,
+    }
+    #[derive(Deserialize)]
+    struct UsedOnly {
+        #[serde(default, with = "time::serde::rfc3339::option")]
+        used: Option<Timestamp>,
     }
     let doc: Doc = match serde_json::from_str(text) {
         Ok(doc) => doc,
@@ -166,112 +170,24 @@ pub fn decode_summaries(text: &str) -> Result<BTreeMap<ServiceName, Summary>, De
         }
     };
     vault::check_version(doc.version)?;
-    doc.services
+    Ok(doc
+        .services
         .into_iter()
         .map(|(name, s)| {
-            let counts = count_codes(s.codes.get())?;
-            let status = vault::status_of(
-                s.kind,
-                s.threshold,
-                counts.total - counts.used,
-                counts.total,
-                counts.last_used,
-            );
-            Ok((
+            let unused = s.codes.iter().filter(|c| c.used.is_none()).count();
+            let status = vault::status_of(s.kind, s.threshold, unused, s.codes.len(), {
+                s.codes.iter().filter_map(|c| c.used).max()
+            });
+            (
                 name,
                 Summary {
                     kind: s.kind,
                     added: s.added.into_owned(),
                     status,
                 },
-            ))
+            )
         })
-        .collect()
-}
-
-/// How many codes a `codes` array holds, how many are used, and the latest use.
-#[derive(Debug, PartialEq, Eq)]
-struct Counts {
-    total: usize,
-    used: usize,
-    last_used: Option<Timestamp>,
-}
-
-/// Counts the codes of a `codes` array (valid JSON: serde_json checked it while
-/// capturing it) in one pass over its bytes: a code is an object at depth 2, and it
-/// is used when it has a `"used"` key with a string value. Nothing is allocated, and
-/// only the used times are parsed. Strings are skipped whole, so nothing inside a
-/// code or a note can look like a key.
-fn count_codes(raw: &str) -> Result<Counts, DecodeError> {
-    let b = raw.as_bytes();
-    let mut counts = Counts {
-        total: 0,
-        used: 0,
-        last_used: None,
-    };
-    let mut depth = 0usize;
-    // The last byte outside strings and whitespace: a string after `{` or `,` at
-    // depth 2 is a key.
-    let mut prev = 0u8;
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'"' => {
-                let start = i + 1;
-                let end = string_end(b, start);
-                if depth == 2 && (prev == b'{' || prev == b',') && &b[start..end] == b"used" {
-                    let mut v = end + 1;
-                    while v < b.len() && (b[v] == b':' || b[v].is_ascii_whitespace()) {
-                        v += 1;
-                    }
-                    if b.get(v) == Some(&b'"') {
-                        let vend = string_end(b, v + 1);
-                        let text = &raw[v + 1..vend];
-                        let t =
-                            Timestamp::parse(text, &time::format_description::well_known::Rfc3339)
-                                .map_err(|_| {
-                                    DecodeError::Invalid(
-                                        "a use time is not an RFC 3339 time".into(),
-                                    )
-                                })?;
-                        counts.used += 1;
-                        counts.last_used = counts.last_used.max(Some(t));
-                    }
-                }
-                prev = b'"';
-                i = end + 1;
-                continue;
-            }
-            b'{' | b'[' => {
-                depth += 1;
-                if depth == 2 && b[i] == b'{' {
-                    counts.total += 1;
-                }
-            }
-            b'}' | b']' => depth = depth.saturating_sub(1),
-            c if c.is_ascii_whitespace() => {
-                i += 1;
-                continue;
-            }
-            _ => {}
-        }
-        prev = b[i];
-        i += 1;
-    }
-    Ok(counts)
-}
-
-/// The index of the quote that closes the string starting at `start`.
-fn string_end(b: &[u8], start: usize) -> usize {
-    let mut i = start;
-    while i < b.len() {
-        match b[i] {
-            b'\\' => i += 2,
-            b'"' => return i,
-            _ => i += 1,
-        }
-    }
-    b.len()
+        .collect())
 }
 
 #[cfg(test)]
