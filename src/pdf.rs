@@ -27,9 +27,10 @@ pub fn layout_pdf(layout: &Layout) -> Vec<u8> {
         .pages
         .iter()
         .map(|page| {
-            let mut ops = Vec::with_capacity(page.marks.len() * 6);
+            let mut ops = Vec::with_capacity(page.marks.len() * 4);
+            let mut state = State::default();
             for mark in &page.marks {
-                draw(&mut ops, mark, layout.height);
+                draw(&mut ops, &mut state, mark, layout.height);
             }
             PdfPage::new(Mm::from(Pt(layout.width)), Mm::from(Pt(layout.height)), ops)
         })
@@ -98,7 +99,31 @@ fn builtin(font: Font) -> BuiltinFont {
     }
 }
 
-fn draw(ops: &mut Vec<Op>, mark: &Mark, height: f32) {
+/// The graphics state already set on a page: fill and stroke colour, font and line
+/// width persist across text objects and paths, so each is set only when it changes
+/// (fewer operations for printpdf to hold and write).
+#[derive(Default)]
+struct State {
+    fill: Option<f32>,
+    font: Option<(Font, f32)>,
+    outline: Option<f32>,
+    width: Option<f32>,
+}
+
+impl State {
+    fn outline(&mut self, ops: &mut Vec<Op>, level: f32, width: f32) {
+        if self.outline != Some(level) {
+            ops.push(Op::SetOutlineColor { col: grey(level) });
+            self.outline = Some(level);
+        }
+        if self.width != Some(width) {
+            ops.push(Op::SetOutlineThickness { pt: Pt(width) });
+            self.width = Some(width);
+        }
+    }
+}
+
+fn draw(ops: &mut Vec<Op>, state: &mut State, mark: &Mark, height: f32) {
     match mark {
         Mark::Text {
             x,
@@ -109,11 +134,17 @@ fn draw(ops: &mut Vec<Op>, mark: &Mark, height: f32) {
             text,
         } => {
             ops.push(Op::StartTextSection);
-            ops.push(Op::SetFillColor { col: grey(*level) });
-            ops.push(Op::SetFont {
-                font: PdfFontHandle::Builtin(builtin(*font)),
-                size: Pt(*size),
-            });
+            if state.fill != Some(*level) {
+                ops.push(Op::SetFillColor { col: grey(*level) });
+                state.fill = Some(*level);
+            }
+            if state.font != Some((*font, *size)) {
+                ops.push(Op::SetFont {
+                    font: PdfFontHandle::Builtin(builtin(*font)),
+                    size: Pt(*size),
+                });
+                state.font = Some((*font, *size));
+            }
             ops.push(Op::SetTextCursor {
                 pos: point(*x, *y, height),
             });
@@ -128,8 +159,7 @@ fn draw(ops: &mut Vec<Op>, mark: &Mark, height: f32) {
             width,
             grey: level,
         } => {
-            ops.push(Op::SetOutlineColor { col: grey(*level) });
-            ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
+            state.outline(ops, *level, *width);
             ops.push(Op::DrawLine {
                 line: Line {
                     points: vec![
@@ -147,8 +177,7 @@ fn draw(ops: &mut Vec<Op>, mark: &Mark, height: f32) {
             });
         }
         Mark::Box { x, y, size } => {
-            ops.push(Op::SetOutlineColor { col: grey(0.0) });
-            ops.push(Op::SetOutlineThickness { pt: Pt(0.9) });
+            state.outline(ops, 0.0, 0.9);
             ops.push(Op::DrawRectangle {
                 rectangle: Rect {
                     x: Pt(*x),
