@@ -36,9 +36,15 @@ pub fn layout_pdf(layout: &Layout) -> Vec<u8> {
         })
         .collect();
     let mut doc = PdfDocument::new(TITLE);
-    let mut bytes = doc
-        .with_pages(pages)
-        .save(&PdfSaveOptions::default(), &mut Vec::new());
+    let mut bytes = doc.with_pages(pages).save(
+        &PdfSaveOptions {
+            // Flate-compressing the page streams was a third of the time for a
+            // large vault; the sheet is text and lines, a few KB a page unpacked.
+            optimize: false,
+            ..PdfSaveOptions::default()
+        },
+        &mut Vec::new(),
+    );
     stable_id(&mut bytes);
     bytes
 }
