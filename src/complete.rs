@@ -34,10 +34,12 @@ pub fn names_without_asking() -> Option<Vec<String>> {
         return Some(text.lines().map(str::to_owned).collect());
     }
     let identity = keys::identity_override().or(config.identity)?;
-    let unlocked = keys::load_identity_file(&identity).ok()?;
-    // Names only: the codes are skipped, not decoded (this runs at every TAB).
+    let unlocked = keys::load_identity_file_without_asking(&identity).ok()??;
+    // Names only: the services are split, not decoded (this runs at every TAB).
     let plaintext = dir.load_plaintext(&unlocked).ok()?;
-    crate::vault::decode_names(&plaintext).ok()
+    let text = std::str::from_utf8(&plaintext).ok()?;
+    let doc = crate::partial::decode_partial(text).ok()?;
+    Some(doc.names().map(str::to_owned).collect())
 }
 
 /// `--dir DIR` or `--dir=DIR` from the words being completed, else `$BCODE_DIR`.

@@ -314,16 +314,39 @@ pub fn missing_plugin(name: &str) -> Error {
 /// identity (`age -p`, like bcode's own identity.age).
 pub fn load_identity_file(path: &Path) -> Result<Unlocked, Error> {
     let text = read_identity_text(path)?;
-    if is_age_encrypted(&text) {
+    load_identity_text(&text, path)
+}
+
+/// As `load_identity_file`, but `None` where loading would ask for anything or run
+/// a program: a passphrase-protected age identity or SSH key, a plugin identity
+/// (its plugin may ask for a PIN or a touch). For shell completion, which must
+/// never prompt or block.
+pub fn load_identity_file_without_asking(path: &Path) -> Result<Option<Unlocked>, Error> {
+    let text = read_identity_text(path)?;
+    let would_ask = is_age_encrypted(&text)
+        || text.contains("AGE-PLUGIN-")
+        || (is_pem(&text)
+            && matches!(
+                parse_ssh_identity(&text, path)?.0,
+                age::ssh::Identity::Encrypted(_)
+            ));
+    if would_ask {
+        return Ok(None);
+    }
+    load_identity_text(&text, path).map(Some)
+}
+
+fn load_identity_text(text: &str, path: &Path) -> Result<Unlocked, Error> {
+    if is_age_encrypted(text) {
         let prompt = format!("Passphrase for the identity {}: ", path.display());
         let passphrase = read_passphrase(&prompt, ENV_PASSPHRASE_FILE)?;
         let secret = open_sealed_identity(text.as_bytes(), &passphrase, path)?;
         return parse_identities(&secret, path);
     }
-    if is_pem(&text) {
-        return load_ssh_identity(&text, path);
+    if is_pem(text) {
+        return load_ssh_identity(text, path);
     }
-    parse_identities(&text, path)
+    parse_identities(text, path)
 }
 
 fn read_identity_text(path: &Path) -> Result<Zeroizing<String>, Error> {

@@ -270,6 +270,20 @@ mod tests {
     }
 
     #[test]
+    fn names_are_read_without_decoding_the_services() {
+        let v = sample();
+        let bytes = vault::encode(&v);
+        let doc = decode_partial(std::str::from_utf8(&bytes).unwrap()).unwrap();
+        let names: Vec<&str> = doc.names().collect();
+        let want: Vec<&str> = v.services.keys().map(ServiceName::as_str).collect();
+        assert_eq!(names, want);
+        assert!(matches!(
+            decode_partial(r#"{"version":2,"services":{}}"#),
+            Err(DecodeError::NewerVersion { found: 2 })
+        ));
+    }
+
+    #[test]
     fn counting_is_not_fooled_by_strings_or_layout() {
         let t = datetime!(2026-03-01 10:00 UTC);
         let mut v = sample();

@@ -264,6 +264,19 @@ impl VaultDir {
         self.save_to(vault, &recipients, lock, now)
     }
 
+    /// As `save`, for a document already encoded (`PartialVault::encode_with`);
+    /// `names` lists the services for the opt-in names file.
+    pub fn save_encoded(
+        &self,
+        plaintext: &[u8],
+        names: &dyn Fn() -> Vec<String>,
+        lock: &LockGuard,
+        now: Timestamp,
+    ) -> Result<()> {
+        let recipients = self.recipients()?;
+        self.save_plaintext(plaintext, names, &recipients, lock, now)
+    }
+
     /// As `save`, encrypted to the given recipients instead of the recipients file's
     /// (`bcode recipients` writes the vault and that file in a crash-safe order).
     pub fn save_to(
@@ -286,7 +299,7 @@ impl VaultDir {
 
     /// Writes an encoded vault document (from `vault::encode`, or `PartialVault`'s
     /// `encode_with`); `names` lists the services for the opt-in names file.
-    pub fn save_plaintext(
+    fn save_plaintext(
         &self,
         plaintext: &[u8],
         names: &dyn Fn() -> Vec<String>,

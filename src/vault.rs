@@ -547,15 +547,6 @@ impl Vault {
     ) -> Result<(), VaultError> {
         self.change_settings(name, now, |s| s.note = note)
     }
-
-    /// Services at or under their warning threshold, with their status.
-    pub fn low_services(&self) -> Vec<(&ServiceName, Status)> {
-        self.services
-            .iter()
-            .map(|(n, s)| (n, s.status()))
-            .filter(|(_, st)| st.low)
-            .collect()
-    }
 }
 
 impl Service {
@@ -635,23 +626,6 @@ pub fn decode(bytes: &[u8]) -> Result<Vault, DecodeError> {
             }
         }
     }
-}
-
-/// Only the service names of a decrypted vault document, for shell completion: the
-/// codes are skipped, not parsed (no timestamps, no per-code allocations).
-pub fn decode_names(bytes: &[u8]) -> Result<Vec<String>, DecodeError> {
-    #[derive(Deserialize)]
-    struct Names {
-        version: u64,
-        #[serde(default)]
-        services: BTreeMap<String, serde::de::IgnoredAny>,
-    }
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| DecodeError::Invalid("it is not UTF-8 text".into()))?;
-    let doc: Names =
-        serde_json::from_str(text).map_err(|e| DecodeError::Invalid(strip_content(e)))?;
-    check_version(doc.version)?;
-    Ok(doc.services.into_keys().collect())
 }
 
 /// Refuses a document from a newer bcode, or one with no version.
@@ -775,7 +749,7 @@ mod tests {
         v.use_next(&n("github"), T1).unwrap();
         assert!(v.services[&n("github")].status().low, "3 of 5 left is low");
         v.set_threshold(&n("github"), Some(1), T1).unwrap();
-        assert!(v.low_services().is_empty());
+        assert!(!v.services[&n("github")].status().low);
     }
 
     #[test]
@@ -873,18 +847,6 @@ mod tests {
             Err(DecodeError::NewerVersion { found: 2 })
         ));
         assert!(matches!(decode(b"{}"), Err(DecodeError::Invalid(_))));
-    }
-
-    #[test]
-    fn decode_names_reads_only_the_names() {
-        let mut v = sample();
-        v.add(&n("gitlab"), &codes(&["x1-2"]), SetKind::Set, false, T0)
-            .unwrap();
-        assert_eq!(decode_names(&encode(&v)).unwrap(), ["github", "gitlab"]);
-        assert!(matches!(
-            decode_names(br#"{"version":2,"services":{}}"#),
-            Err(DecodeError::NewerVersion { found: 2 })
-        ));
     }
 
     #[test]

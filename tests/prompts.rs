@@ -124,3 +124,38 @@ fn the_age_tool_opens_a_passphrase_vault_with_the_sealed_identity() {
         codes[3].as_str()
     );
 }
+
+#[test]
+fn remove_on_a_passphrase_vault_asks_for_the_passphrase_once() {
+    let env = TestEnv::with_passphrase();
+    env.add("github", &github_file(&github_codes(43, 16)));
+    let mut p = spawn(&env, &["remove", "github"]);
+    p.exp_string("Passphrase for the bcode vault").unwrap();
+    p.send_line(PASSPHRASE).unwrap();
+    p.exp_string("[y/N]").unwrap();
+    p.send_line("y").unwrap();
+    // A second derivation would ask again here instead of removing.
+    let rest = p.exp_eof().unwrap();
+    assert!(rest.contains("Removed github"), "{rest}");
+    assert!(!rest.contains("Passphrase"), "asked twice: {rest}");
+    assert_eq!(exit_code(&p), 0);
+}
+
+#[test]
+fn completion_never_prompts_for_a_protected_identity() {
+    // BCODE_IDENTITY naming a passphrase-protected identity (identity.age itself):
+    // completing must give up on names at once, not ask at the terminal.
+    let env = TestEnv::with_passphrase();
+    env.add("github", &github_file(&github_codes(44, 16)));
+    let mut cmd = env.std_cmd();
+    cmd.env_remove("BCODE_PASSPHRASE_FILE")
+        .env("BCODE_IDENTITY", env.file("identity.age"))
+        .env("COMPLETE", "bash")
+        .env("_CLAP_COMPLETE_INDEX", "2")
+        .args(["--", "bcode", "use", "gi"]);
+    let mut p = spawn_command(cmd, Some(10_000)).unwrap();
+    let out = p.exp_eof().unwrap();
+    assert!(!out.contains("Passphrase"), "completion prompted: {out}");
+    assert!(!out.contains("github"), "{out}");
+    assert_eq!(exit_code(&p), 0);
+}

@@ -6,12 +6,13 @@ use time::OffsetDateTime;
 
 use crate::cli::{Cli, Command};
 use crate::error::{Error, Result};
+use crate::keys::Unlocked;
 use crate::name::ServiceName;
 use crate::partial;
 use crate::sanitize::display;
 use crate::services;
 use crate::store::VaultDir;
-use crate::vault::{Service, SetKind, Timestamp, Vault};
+use crate::vault::{DecodeError, Service, SetKind, Timestamp, Vault};
 
 mod add;
 mod check;
@@ -80,9 +81,14 @@ pub fn run(cli: Cli) -> Result<u8> {
 
 /// Opens the vault to read it (one unlock, a shared lock while reading).
 pub fn read_vault(ctx: &Ctx) -> Result<Vault> {
-    let keys = ctx.dir.unlock()?;
+    read_vault_with(ctx, &ctx.dir.unlock()?)
+}
+
+/// As `read_vault`, with identities already unlocked (so a command that reads,
+/// asks, then changes costs one passphrase derivation, not two).
+pub fn read_vault_with(ctx: &Ctx, keys: &Unlocked) -> Result<Vault> {
     let _lock = ctx.dir.lock_shared()?;
-    ctx.dir.load(&keys)
+    ctx.dir.load(keys)
 }
 
 /// Read-modify-write under the exclusive lock: the secret is asked before the lock
@@ -93,25 +99,43 @@ pub fn change_vault<T>(
     action: &str,
     f: impl FnOnce(&mut Vault) -> Result<T>,
 ) -> Result<T> {
-    change_vault_if(ctx, action, |vault| Ok((f(vault)?, true)))
+    change_vault_with(ctx, &ctx.dir.unlock()?, action, f)
 }
 
-/// As `change_vault`, but `f` says whether it changed anything; nothing is written if not.
-pub fn change_vault_if<T>(
+/// As `change_vault`, with identities already unlocked.
+pub fn change_vault_with<T>(
     ctx: &Ctx,
+    keys: &Unlocked,
     action: &str,
-    f: impl FnOnce(&mut Vault) -> Result<(T, bool)>,
+    f: impl FnOnce(&mut Vault) -> Result<T>,
 ) -> Result<T> {
-    let keys = ctx.dir.unlock()?;
     let lock = ctx.dir.lock_exclusive()?;
-    let mut vault = ctx.dir.load(&keys)?;
-    let (out, changed) = f(&mut vault)?;
-    if changed {
-        crate::faults::point("before-save");
-        ctx.dir.save(&vault, &lock, ctx.now)?;
-        crate::git::record(ctx.dir.path(), action);
-    }
+    let mut vault = ctx.dir.load(keys)?;
+    let out = f(&mut vault)?;
+    crate::faults::point("before-save");
+    ctx.dir.save(&vault, &lock, ctx.now)?;
+    crate::git::record(ctx.dir.path(), action);
     Ok(out)
+}
+
+/// The error for a document that decrypts but does not decode.
+fn damaged(ctx: &Ctx, e: DecodeError) -> Error {
+    crate::store::decode_failure(e, &ctx.dir.file(crate::store::VAULT_FILE))
+}
+
+/// The decrypted document split into its services, none decoded yet.
+fn split<'a>(ctx: &Ctx, plaintext: &'a [u8]) -> Result<partial::PartialVault<'a>> {
+    let text = std::str::from_utf8(plaintext)
+        .map_err(|_| damaged(ctx, DecodeError::Invalid("it is not UTF-8 text".into())))?;
+    partial::decode_partial(text).map_err(|e| damaged(ctx, e))
+}
+
+/// The one service `name` of a split document, as a vault holding just it.
+fn take(ctx: &Ctx, doc: &partial::PartialVault, name: &ServiceName) -> Result<Vault> {
+    doc.take(name).map_err(|e| match e {
+        partial::TakeError::Rule(e) => Error::Vault(e),
+        partial::TakeError::Decode(e) => damaged(ctx, e),
+    })
 }
 
 /// The decrypted document, under a shared lock (one unlock).
@@ -121,31 +145,10 @@ fn read_plaintext(ctx: &Ctx) -> Result<zeroize::Zeroizing<Vec<u8>>> {
     ctx.dir.load_plaintext(&keys)
 }
 
-/// The document as text (checked once, not copied).
-fn as_text<'a>(ctx: &Ctx, plaintext: &'a [u8]) -> Result<&'a str> {
-    std::str::from_utf8(plaintext).map_err(|_| {
-        crate::store::decode_failure(
-            crate::vault::DecodeError::Invalid("it is not UTF-8 text".into()),
-            &ctx.dir.file(crate::store::VAULT_FILE),
-        )
-    })
-}
-
-fn take_error(e: partial::TakeError, ctx: &Ctx) -> Error {
-    match e {
-        partial::TakeError::Rule(e) => Error::Vault(e),
-        partial::TakeError::Decode(e) => {
-            crate::store::decode_failure(e, &ctx.dir.file(crate::store::VAULT_FILE))
-        }
-    }
-}
-
 /// Reads one service, decoding only it (a vault holding just that service).
 pub fn read_service(ctx: &Ctx, name: &ServiceName) -> Result<Vault> {
     let plaintext = read_plaintext(ctx)?;
-    let doc = partial::decode_partial(as_text(ctx, &plaintext)?)
-        .map_err(|e| crate::store::decode_failure(e, &ctx.dir.file(crate::store::VAULT_FILE)))?;
-    doc.take(name).map_err(|e| take_error(e, ctx))
+    take(ctx, &split(ctx, &plaintext)?, name)
 }
 
 /// Every service's counts, without decoding the codes.
@@ -153,12 +156,14 @@ pub fn read_summaries(
     ctx: &Ctx,
 ) -> Result<std::collections::BTreeMap<ServiceName, partial::Summary>> {
     let plaintext = read_plaintext(ctx)?;
-    partial::decode_summaries(as_text(ctx, &plaintext)?)
-        .map_err(|e| crate::store::decode_failure(e, &ctx.dir.file(crate::store::VAULT_FILE)))
+    let text = std::str::from_utf8(&plaintext)
+        .map_err(|_| damaged(ctx, DecodeError::Invalid("it is not UTF-8 text".into())))?;
+    partial::decode_summaries(text).map_err(|e| damaged(ctx, e))
 }
 
-/// As `change_vault_if`, for a change to one service: `f` gets a vault holding only
-/// that service; the others are carried over as they were, byte for byte.
+/// As `change_vault`, for a change to one service: `f` gets a vault holding only
+/// that service and says whether it changed anything (nothing is written if not);
+/// the other services are carried over as they were, byte for byte.
 pub fn change_service<T>(
     ctx: &Ctx,
     name: &ServiceName,
@@ -168,17 +173,14 @@ pub fn change_service<T>(
     let keys = ctx.dir.unlock()?;
     let lock = ctx.dir.lock_exclusive()?;
     let plaintext = ctx.dir.load_plaintext(&keys)?;
-    let doc = partial::decode_partial(as_text(ctx, &plaintext)?)
-        .map_err(|e| crate::store::decode_failure(e, &ctx.dir.file(crate::store::VAULT_FILE)))?;
-    let mut one = doc.take(name).map_err(|e| take_error(e, ctx))?;
+    let doc = split(ctx, &plaintext)?;
+    let mut one = take(ctx, &doc, name)?;
     let (out, changed) = f(&mut one)?;
     if changed {
         let plaintext = doc.encode_with(&one);
         let names = || doc.names().map(str::to_owned).collect();
         crate::faults::point("before-save");
-        let recipients = ctx.dir.recipients()?;
-        ctx.dir
-            .save_plaintext(&plaintext, &names, &recipients, &lock, ctx.now)?;
+        ctx.dir.save_encoded(&plaintext, &names, &lock, ctx.now)?;
         crate::git::record(ctx.dir.path(), action);
     }
     Ok(out)

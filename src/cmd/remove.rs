@@ -1,14 +1,16 @@
 //! `bcode remove`: delete a service and its codes, after asking.
 
 use crate::cli::RemoveArgs;
-use crate::cmd::{Ctx, change_vault, codes, confirm, read_vault};
+use crate::cmd::{Ctx, change_vault_with, codes, confirm, read_vault_with};
 use crate::error::{Error, Result};
 use crate::sanitize::display;
 
 pub fn run(ctx: &Ctx, args: RemoveArgs) -> Result<u8> {
     let name = &args.service;
+    // One unlock for the look and the change: a passphrase vault asks once.
+    let keys = ctx.dir.unlock()?;
     if !args.yes {
-        let vault = read_vault(ctx)?;
+        let vault = read_vault_with(ctx, &keys)?;
         let st = vault.service(name)?.status();
         let question = format!(
             "Remove {} and its {} ({} unused)? A backup of the vault is kept.",
@@ -27,7 +29,7 @@ pub fn run(ctx: &Ctx, args: RemoveArgs) -> Result<u8> {
             return Ok(1);
         }
     }
-    let removed = change_vault(ctx, &format!("remove {name}"), |vault| {
+    let removed = change_vault_with(ctx, &keys, &format!("remove {name}"), |vault| {
         Ok(vault.remove(name, ctx.now)?)
     })?;
     eprintln!(
