@@ -168,7 +168,7 @@ pub fn recognise_with(input: &[u8], opts: &ImportOptions) -> Result<Imported, Im
                                     .map_or("codes".to_string(), |n| plural(n, "code")),
                                 p.shown_as
                             ),
-                            found: describe(&ctx, c, &c.members).to_string(),
+                            found: summary(&ctx, &c.members).to_string(),
                         },
                         None => ImportError::NoCodes,
                     });
@@ -182,7 +182,7 @@ pub fn recognise_with(input: &[u8], opts: &ImportOptions) -> Result<Imported, Im
                 {
                     warnings.push(format!(
                         "ignored {} that do not look like {}'s codes",
-                        describe(&ctx, c, &c.members),
+                        summary(&ctx, &c.members),
                         p.display
                     ));
                 }
@@ -453,39 +453,30 @@ fn plural(n: usize, noun: &str) -> String {
     }
 }
 
-fn line_span(ctx: &Ctx, set: &[usize]) -> String {
+/// The first and last line (1-based) a set's codes stand on.
+fn line_range(ctx: &Ctx, set: &[usize]) -> (usize, usize) {
     let first = set
         .iter()
         .map(|&m| ctx.inst[m].first_line)
         .min()
-        .unwrap_or(0)
-        + 1;
+        .unwrap_or(0);
     let last = set
         .iter()
         .map(|&m| ctx.inst[m].last_line)
         .max()
-        .unwrap_or(0)
-        + 1;
-    if first == last {
-        first.to_string()
-    } else {
-        format!("{first}-{last}")
+        .unwrap_or(0);
+    (first + 1, last + 1)
+}
+
+fn line_span(ctx: &Ctx, set: &[usize]) -> String {
+    match line_range(ctx, set) {
+        (first, last) if first == last => first.to_string(),
+        (first, last) => format!("{first}-{last}"),
     }
 }
 
 fn summary(ctx: &Ctx, set: &[usize]) -> SetSummary {
-    let first = set
-        .iter()
-        .map(|&m| ctx.inst[m].first_line)
-        .min()
-        .unwrap_or(0)
-        + 1;
-    let last = set
-        .iter()
-        .map(|&m| ctx.inst[m].last_line)
-        .max()
-        .unwrap_or(0)
-        + 1;
+    let (first, last) = line_range(ctx, set);
     let shape = set
         .first()
         .map(|&m| ctx.inst[m].shape.pattern())
@@ -497,10 +488,6 @@ fn summary(ctx: &Ctx, set: &[usize]) -> SetSummary {
         first_line: first,
         last_line: last,
     }
-}
-
-fn describe(ctx: &Ctx, _c: &Candidate, set: &[usize]) -> SetSummary {
-    summary(ctx, set)
 }
 
 /// `digits`, `lowercase hex`, `uppercase letters and digits`, ...
