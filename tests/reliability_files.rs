@@ -14,14 +14,7 @@ fn vault_on_tmpfs(size: &str, what: &str) -> Option<(TestEnv, Tmpfs)> {
         return None;
     };
     env.dir = fs.path.join("vault");
-    let key = env.write_identity("key.txt");
-    env.cmd()
-        .args(["init", "--identity"])
-        .arg(&key)
-        .assert()
-        .success();
-    env.identity = Some(key);
-    Some((env, fs))
+    Some((env.init_with_identity(), fs))
 }
 
 /// chmod 600.

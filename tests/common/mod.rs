@@ -35,15 +35,19 @@ impl TestEnv {
 
     /// A vault opened by an age identity file (no passphrase).
     pub fn with_identity() -> Self {
-        let mut env = TestEnv::empty();
-        let key = env.write_identity("key.txt");
-        env.cmd()
+        TestEnv::empty().init_with_identity()
+    }
+
+    /// Runs `bcode init --identity` with a fresh key in this env's folder.
+    pub fn init_with_identity(mut self) -> Self {
+        let key = self.write_identity("key.txt");
+        self.cmd()
             .args(["init", "--identity"])
             .arg(&key)
             .assert()
             .success();
-        env.identity = Some(key);
-        env
+        self.identity = Some(key);
+        self
     }
 
     /// A vault protected by a passphrase (read from BCODE_PASSPHRASE_FILE).
