@@ -194,7 +194,15 @@ fn three_clones_use_codes_offline_and_sync_without_losing_a_mark() {
     assert_eq!(shown["threshold"], 5, "settings travel too");
 
     // History names services and actions, never a code; the diff is readable with the key.
+    // Changes made outside a vault rule are committed too.
+    a.ok(&["restore", "1"]);
+    let status = git(&a.dir, &["status", "--porcelain"]);
+    assert!(
+        status.trim().is_empty(),
+        "uncommitted after restore: {status}"
+    );
     let log = git(&a.dir, &["log", "--format=%s%n%b"]);
+    assert!(log.contains("bcode: restore an earlier vault"), "{log}");
     assert!(log.contains("bcode: use a code of github"), "{log}");
     for code in github.iter().chain(&gitlab) {
         assert!(!log.contains(code.as_str()), "a code in a commit message");

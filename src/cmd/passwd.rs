@@ -26,6 +26,7 @@ pub fn run(ctx: &Ctx, _args: PasswdArgs) -> Result<u8> {
     let resealed = keys::seal_identity(&secret, &new)?;
     let _lock = ctx.dir.lock_exclusive()?;
     ctx.dir.write_atomic(IDENTITY_FILE, &resealed)?;
+    crate::git::record(ctx.dir.path(), "change the passphrase");
     eprintln!("Changed the passphrase of {}.", path.display());
     Ok(0)
 }

@@ -36,6 +36,7 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<u8> {
     let lock = ctx.dir.lock_exclusive()?;
     let vault = store::load_bytes(&store::read_file(&path)?, &keys, &path)?;
     ctx.dir.save(&vault, &lock, ctx.now)?;
+    crate::git::record(ctx.dir.path(), "restore an earlier vault");
     eprintln!(
         "Restored {} ({} services). The vault it replaced is now the newest backup.",
         path.display(),
