@@ -52,23 +52,35 @@ pub fn decode_partial(text: &str) -> Result<PartialVault<'_>, DecodeError> {
     }
 }
 
-impl PartialVault<'_> {
+impl<'a> PartialVault<'a> {
     /// The service names, in order.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.services.keys().map(String::as_str)
     }
 
+    /// Every service still raw, in name order.
+    pub fn raw_services(&self) -> impl Iterator<Item = (&str, &'a RawValue)> {
+        self.services
+            .iter()
+            .map(|(name, raw)| (name.as_str(), *raw))
+    }
+
+    /// The raw service `name` (with the name as the document spells it), or the
+    /// unknown-service error with suggestions from every name.
+    pub fn raw_service(&self, name: &ServiceName) -> Result<(&str, &'a RawValue), TakeError> {
+        match self.services.get_key_value(name.as_str()) {
+            Some((key, raw)) => Ok((key.as_str(), *raw)),
+            None => Err(TakeError::Rule(vault::unknown_service(
+                name.as_str(),
+                self.names(),
+            ))),
+        }
+    }
+
     /// A vault holding just this service (decoded), or the unknown-service error with
     /// suggestions from every name.
     pub fn take(&self, name: &ServiceName) -> Result<Vault, TakeError> {
-        let Some(raw) = self.services.get(name.as_str()) else {
-            return Err(TakeError::Rule(vault::unknown_service(
-                name.as_str(),
-                self.names(),
-            )));
-        };
-        let service: Service =
-            serde_json::from_str(raw.get()).map_err(|e| TakeError::Decode(vault::invalid(e)))?;
+        let service = decode_service(self.raw_service(name)?.1).map_err(TakeError::Decode)?;
         let mut one = Vault::new();
         one.version = self.version;
         one.services.insert(name.clone(), service);
@@ -112,6 +124,11 @@ impl PartialVault<'_> {
         out.extend_from_slice(b"}\n");
         out
     }
+}
+
+/// One service of a split document, decoded.
+pub fn decode_service(raw: &RawValue) -> Result<Service, DecodeError> {
+    serde_json::from_str(raw.get()).map_err(vault::invalid)
 }
 
 fn service_json(service: &Service) -> Zeroizing<Vec<u8>> {

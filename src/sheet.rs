@@ -10,9 +10,13 @@ pub mod layout;
 
 use std::fmt::Write as _;
 
+use serde_json::value::RawValue;
+
+use crate::name::ServiceName;
+use crate::partial::{self, PartialVault, TakeError};
 use crate::sanitize;
 use crate::services;
-use crate::vault::{self, SetKind, Timestamp, Vault};
+use crate::vault::{self, Code, Service, SetKind, Timestamp, Vault};
 
 /// The paper size to lay the sheet out on.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -50,18 +54,38 @@ pub const KEEP_SAFE: &str =
 /// Said on every page.
 pub const EACH_ONCE: &str = "Each code works only once: tick its box when you use it.";
 
-/// The sheet's content, in vault order (services sorted by name).
+/// The sheet's content, in vault order (services sorted by name). The sections
+/// are made one at a time as they are laid out ([`Sheet::sections`]), so a large
+/// vault is never held twice over; from a split document ([`Sheet::from_partial`])
+/// not even once: each service is decoded when its turn comes.
+#[derive(Clone, Debug)]
+pub struct Sheet<'v> {
+    pub summary: Summary,
+    services: Vec<(&'v str, Entry<'v>)>,
+}
+
+/// A service on the sheet, decoded or still raw JSON.
+#[derive(Clone, Debug)]
+enum Entry<'v> {
+    Decoded(&'v Service),
+    Raw(&'v RawValue),
+}
+
+/// What the sheet's header says, known before any section is laid out.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Sheet {
+pub struct Summary {
     /// The day it was printed, `2026-12-03`.
     pub printed: String,
+    /// Services on the sheet.
+    pub services: usize,
     /// Codes in the current sets of all services on the sheet.
     pub total: usize,
     /// Of those, the unused ones.
     pub unused: usize,
     /// Used codes were left off.
     pub unused_only: bool,
-    pub sections: Vec<Section>,
+    /// Some printed code contains the digit zero (the PDF slashes it and says so).
+    pub has_zero: bool,
 }
 
 /// One service.
@@ -101,48 +125,123 @@ fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-impl Sheet {
-    /// The content of the sheet for `vault` (already filtered to the services to print).
-    pub fn new(vault: &Vault, opts: &SheetOptions, now: Timestamp) -> Sheet {
-        let mut sheet = Sheet {
-            printed: vault::day(now),
-            total: 0,
-            unused: 0,
-            unused_only: opts.unused_only,
-            sections: Vec::with_capacity(vault.services.len()),
-        };
+impl<'v> Sheet<'v> {
+    /// The sheet for `vault` (already filtered to the services to print).
+    pub fn new(vault: &'v Vault, opts: &SheetOptions, now: Timestamp) -> Sheet<'v> {
+        let mut sheet = Sheet::empty(opts, now);
         for (name, service) in &vault.services {
-            let status = service.status();
-            sheet.total += status.total;
-            sheet.unused += status.unused;
-            let codes = service
-                .codes
-                .iter()
-                .filter(|c| !(opts.unused_only && c.used.is_some()))
-                .map(|c| SheetCode {
-                    code: safe(&c.code),
-                    used: c.used.map(vault::day),
-                    note: c.note.as_deref().map(safe),
-                })
-                .collect();
-            sheet.sections.push(Section {
-                name: safe(name.as_str()),
-                added: vault::day(service.added),
-                unused: status.unused,
-                total: status.total,
-                low: status.low,
-                kind: service.kind,
-                new_set_url: services::lookup(name.as_str()).map(|p| safe(p.new_set_url)),
-                note: service.note.as_deref().map(safe),
-                codes,
-            });
+            sheet.count(service);
+            sheet
+                .services
+                .push((name.as_str(), Entry::Decoded(service)));
         }
         sheet
     }
 
+    /// The sheet for the services `names` of a split document (all when empty),
+    /// decoding one service at a time. Every service is decoded once here to
+    /// count it, so a damaged one is refused before anything is drawn.
+    pub fn from_partial(
+        doc: &'v PartialVault<'v>,
+        names: &[ServiceName],
+        opts: &SheetOptions,
+        now: Timestamp,
+    ) -> Result<Sheet<'v>, TakeError> {
+        let mut sheet = Sheet::empty(opts, now);
+        let mut chosen: Vec<(&str, &RawValue)> = if names.is_empty() {
+            doc.raw_services().collect()
+        } else {
+            let mut chosen = Vec::with_capacity(names.len());
+            for name in names {
+                chosen.push(doc.raw_service(name)?);
+            }
+            chosen.sort_by_key(|(name, _)| *name);
+            chosen.dedup_by_key(|(name, _)| *name);
+            chosen
+        };
+        for (name, raw) in chosen.drain(..) {
+            let service = partial::decode_service(raw).map_err(TakeError::Decode)?;
+            sheet.count(&service);
+            sheet.services.push((name, Entry::Raw(raw)));
+        }
+        Ok(sheet)
+    }
+
+    fn empty(opts: &SheetOptions, now: Timestamp) -> Sheet<'v> {
+        Sheet {
+            summary: Summary {
+                printed: vault::day(now),
+                services: 0,
+                total: 0,
+                unused: 0,
+                unused_only: opts.unused_only,
+                has_zero: false,
+            },
+            services: Vec::new(),
+        }
+    }
+
+    /// Adds `service` to the summary.
+    fn count(&mut self, service: &Service) {
+        let summary = &mut self.summary;
+        let status = service.status();
+        summary.services += 1;
+        summary.total += status.total;
+        summary.unused += status.unused;
+        summary.has_zero = summary.has_zero
+            || printed(service, summary.unused_only)
+                .any(|c| sanitize::display(&c.code).contains('0'));
+    }
+
+    /// The sections, in vault order, each made when it is asked for.
+    pub fn sections(&self) -> impl Iterator<Item = Section> + '_ {
+        let unused_only = self.summary.unused_only;
+        self.services.iter().map(move |(name, entry)| match entry {
+            Entry::Decoded(service) => section(name, service, unused_only),
+            Entry::Raw(raw) => {
+                // Decoded once already, in `from_partial`: the same bytes decode the same way.
+                let service = partial::decode_service(raw)
+                    .unwrap_or_else(|_| unreachable!("a service decoded once decodes again"));
+                section(name, &service, unused_only)
+            }
+        })
+    }
+}
+
+/// The section for one service.
+fn section(name: &str, service: &Service, unused_only: bool) -> Section {
+    let status = service.status();
+    Section {
+        name: safe(name),
+        added: vault::day(service.added),
+        unused: status.unused,
+        total: status.total,
+        low: status.low,
+        kind: service.kind,
+        new_set_url: services::lookup(name).map(|p| safe(p.new_set_url)),
+        note: service.note.as_deref().map(safe),
+        codes: printed(service, unused_only)
+            .map(|c| SheetCode {
+                code: safe(&c.code),
+                used: c.used.map(vault::day),
+                note: c.note.as_deref().map(safe),
+            })
+            .collect(),
+    }
+}
+
+/// The codes of `service` that go on the sheet.
+fn printed(service: &Service, unused_only: bool) -> impl Iterator<Item = &Code> {
+    service
+        .codes
+        .iter()
+        .filter(move |c| !(unused_only && c.used.is_some()))
+}
+
+impl Summary {
     /// `Printed 2026-12-03 · 3 services · 42 codes, 30 unused`.
-    pub fn summary(&self) -> String {
-        let services = count(self.sections.len(), "service", "services");
+    pub fn line(&self) -> String {
+        let services = count(self.services, "service", "services");
         if self.unused_only {
             format!(
                 "Printed {} · {services} · {} (used codes left off)",
@@ -157,13 +256,6 @@ impl Sheet {
                 self.unused
             )
         }
-    }
-
-    /// Some printed code contains the digit zero (the PDF slashes it and says so).
-    pub fn has_zero(&self) -> bool {
-        self.sections
-            .iter()
-            .any(|s| s.codes.iter().any(|c| c.code.contains('0')))
     }
 }
 
@@ -270,16 +362,16 @@ pub fn text_sheet(sheet: &Sheet) -> String {
     out.push('\n');
     out.push_str(&"=".repeat(TITLE.len()));
     out.push('\n');
-    out.push_str(&sheet.summary());
+    out.push_str(&sheet.summary.line());
     out.push('\n');
     out.push_str(KEEP_SAFE);
     out.push('\n');
     out.push_str(EACH_ONCE);
     out.push('\n');
-    if sheet.sections.is_empty() {
+    if sheet.summary.services == 0 {
         out.push_str("\nNo services on this sheet.\n");
     }
-    for section in &sheet.sections {
+    for section in sheet.sections() {
         out.push('\n');
         out.push_str(&section.name);
         out.push('\n');

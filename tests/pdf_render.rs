@@ -204,7 +204,8 @@ fn a_large_vault_spans_pages_without_splitting_a_service() {
     let opts = SheetOptions::default();
     let file = pdf_file(&vault, &opts);
     let count = pages(file.path());
-    let expected = layout(&Sheet::new(&vault, &opts, NOW), opts.paper)
+    let sheet = Sheet::new(&vault, &opts, NOW);
+    let expected = layout(&sheet.summary, sheet.sections(), opts.paper)
         .pages
         .len();
     assert_eq!(count, expected);

@@ -112,3 +112,66 @@ fn pdf_to_a_named_file_or_stdout_and_never_to_a_terminal() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("no service named 'nosuch'"));
 }
+
+#[test]
+fn a_failed_pdf_write_leaves_no_codes_behind_and_says_where() {
+    let (env, _, _) = vault();
+    // An unknown service: refused before any file is made.
+    let path = env.tmp.path().join("sheet.pdf");
+    let out = env.run(
+        &["print", "--pdf", "-o", path.to_str().unwrap(), "nosuch"],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!path.exists(), "no file for a refused print");
+
+    // A device that is always full: the error names it, and the device stays.
+    let out = env.run(&["print", "--pdf", "-o", "/dev/full"], "");
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("/dev/full"), "{err}");
+    assert!(std::path::Path::new("/dev/full").exists());
+
+    // A file that cannot be grown past a few bytes (RLIMIT_FSIZE): the half-written
+    // file is removed, an existing one is emptied rather than left with some codes.
+    for existing in [false, true] {
+        if existing {
+            std::fs::write(&path, "old").unwrap();
+        }
+        let mut cmd = env.std_cmd();
+        cmd.args(["print", "--pdf", "-o"]).arg(&path);
+        let out = limited_file_size(cmd, 2000);
+        assert!(!out.status.success(), "{}", stderr(&out));
+        assert!(stderr(&out).contains("sheet.pdf"), "{}", stderr(&out));
+        if existing {
+            assert_eq!(std::fs::read(&path).unwrap().len(), 0, "emptied");
+        } else {
+            assert!(!path.exists(), "removed");
+        }
+    }
+}
+
+/// Runs `cmd` with files limited to `bytes` (writing past it fails with EFBIG;
+/// SIGXFSZ is ignored so the write returns an error instead of killing the process).
+fn limited_file_size(cmd: Command, bytes: u64) -> std::process::Output {
+    let program = cmd.get_program().to_owned();
+    let args: Vec<_> = cmd.get_args().map(|a| a.to_owned()).collect();
+    let mut sh = Command::new("sh");
+    sh.arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f {}; exec \"$0\" \"$@\"",
+            bytes / 512
+        ))
+        .arg(program)
+        .args(args);
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => sh.env(k, v),
+            None => sh.env_remove(k),
+        };
+    }
+    if let Some(dir) = cmd.get_current_dir() {
+        sh.current_dir(dir);
+    }
+    sh.output().unwrap()
+}

@@ -132,10 +132,15 @@ fn split<'a>(ctx: &Ctx, plaintext: &'a [u8]) -> Result<partial::PartialVault<'a>
 
 /// The one service `name` of a split document, as a vault holding just it.
 fn take(ctx: &Ctx, doc: &partial::PartialVault, name: &ServiceName) -> Result<Vault> {
-    doc.take(name).map_err(|e| match e {
+    doc.take(name).map_err(|e| take_error(ctx, e))
+}
+
+/// An unknown service, or a damaged one.
+fn take_error(ctx: &Ctx, e: partial::TakeError) -> Error {
+    match e {
         partial::TakeError::Rule(e) => Error::Vault(e),
         partial::TakeError::Decode(e) => damaged(ctx, e),
-    })
+    }
 }
 
 /// The decrypted document, under a shared lock (one unlock).

@@ -5,10 +5,11 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::cli::{PaperArg, PrintArgs};
-use crate::cmd::{Ctx, out, read_vault};
+use crate::cmd::{Ctx, out, read_plaintext, split, take_error};
 use crate::error::{Error, Result};
 use crate::pdf::{self, Paper, SheetOptions};
-use crate::vault::{self, Vault};
+use crate::sheet::{Sheet, text_sheet};
+use crate::vault;
 
 pub fn run(ctx: &Ctx, args: PrintArgs) -> Result<u8> {
     // Decide where the PDF goes before asking for any secret.
@@ -32,8 +33,10 @@ pub fn run(ctx: &Ctx, args: PrintArgs) -> Result<u8> {
         None
     };
 
-    let full = read_vault(ctx)?;
-    let vault = select(&full, &args)?;
+    // The document is split into its services and each is decoded when its turn
+    // comes, so a large vault is never held decoded all at once.
+    let plaintext = read_plaintext(ctx)?;
+    let doc = split(ctx, &plaintext)?;
     let opts = SheetOptions {
         paper: match args.paper {
             PaperArg::A4 => Paper::A4,
@@ -41,58 +44,71 @@ pub fn run(ctx: &Ctx, args: PrintArgs) -> Result<u8> {
         },
         unused_only: args.unused,
     };
+    let sheet = Sheet::from_partial(&doc, &args.services, &opts, ctx.now)
+        .map_err(|e| take_error(ctx, e))?;
 
     match target {
-        None => out(&pdf::render_text(&vault, &opts, ctx.now))?,
+        None => out(&text_sheet(&sheet))?,
         Some(None) => {
-            let bytes = pdf::render_pdf(&vault, &opts, ctx.now);
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(&bytes)
-                .and_then(|_| stdout.flush())
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            pdf::write_pdf(&sheet, opts.paper, &mut stdout)
+                .and_then(|()| stdout.flush())
                 .map_err(|e| Error::io("write to", "standard output", e))?;
         }
         Some(Some(path)) => {
-            let bytes = pdf::render_pdf(&vault, &opts, ctx.now);
-            write_private(&path, &bytes)?;
-            let codes: usize = vault.services.values().map(|s| s.codes.len()).sum();
+            write_private(&path, |out| pdf::write_pdf(&sheet, opts.paper, out))?;
             eprintln!(
                 "Wrote {} ({} services, {} codes). Print it, store it somewhere safe, then delete the file.",
                 path.display(),
-                vault.services.len(),
-                codes
+                sheet.summary.services,
+                sheet.summary.total
             );
         }
     }
     Ok(0)
 }
 
-/// The services named on the command line (all when none), checked to exist.
-fn select(full: &Vault, args: &PrintArgs) -> Result<Vault> {
-    if args.services.is_empty() {
-        return Ok(full.clone());
-    }
-    let mut vault = Vault::new();
-    for name in &args.services {
-        let service = full.service(name)?;
-        vault.services.insert(name.clone(), service.clone());
-    }
-    Ok(vault)
-}
-
-/// Writes a file that only the user can read (0600 from the start), replacing one there.
-fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Writes a file that only the user can read (0600 from the start), replacing
+/// one there. When the writing fails (a full disk), a file this created is
+/// removed and one it replaced is emptied: half a sheet of codes is not left behind.
+fn write_private(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<&std::fs::File>) -> std::io::Result<()>,
+) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(|e| Error::io("create", path, e))?;
+    let open = |new: bool| {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(new)
+            .truncate(!new)
+            .mode(0o600)
+            .open(path)
+    };
+    let (file, created) = match open(true) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => (open(false), false),
+        other => (other, true),
+    };
+    let file = file.map_err(|e| Error::io("create", path, e))?;
+    let is_file = file.metadata().is_ok_and(|m| m.is_file());
     // An existing file keeps its mode on open: make it private too.
-    file.set_permissions(std::fs::Permissions::from_mode(0o600))
-        .and_then(|_| file.write_all(bytes))
-        .and_then(|_| file.sync_all())
-        .map_err(|e| Error::io("write", path, e))
+    let private = if is_file {
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+    } else {
+        Ok(())
+    };
+    let written = private
+        .and_then(|()| {
+            let mut out = std::io::BufWriter::with_capacity(64 * 1024, &file);
+            write(&mut out)?;
+            out.flush()
+        })
+        .and_then(|()| if is_file { file.sync_all() } else { Ok(()) });
+    written.map_err(|e| {
+        if created {
+            let _ = std::fs::remove_file(path);
+        } else if is_file {
+            let _ = file.set_len(0);
+        }
+        Error::io("write", path, e)
+    })
 }

@@ -8,7 +8,7 @@
 use std::ops::Range;
 
 use super::afm::{self, Font};
-use super::{EACH_ONCE, KEEP_SAFE, Paper, Section, Sheet, SheetCode, TITLE, pdf_text};
+use super::{EACH_ONCE, KEEP_SAFE, Paper, Section, SheetCode, Summary, TITLE, pdf_text};
 
 /// Left and right margin.
 pub const MARGIN_X: f32 = 50.0;
@@ -489,9 +489,12 @@ fn block(section: &Section, x: f32, width: f32) -> Block {
     }
 }
 
-/// Fills pages top to bottom.
-struct Pager {
-    pages: Vec<Page>,
+/// Fills pages top to bottom, handing each page on as soon as it is full.
+struct Pager<F: FnMut(Page)> {
+    page: Page,
+    /// Pages handed on so far.
+    done: usize,
+    on_page: F,
     y: f32,
     top: f32,
     bottom: f32,
@@ -501,16 +504,23 @@ struct Pager {
     empty: bool,
 }
 
-impl Pager {
+impl<F: FnMut(Page)> Pager<F> {
     fn page(&mut self) -> &mut Page {
-        self.pages.last_mut().expect("there is always a page")
+        &mut self.page
     }
 
     fn new_page(&mut self, top: f32) {
-        self.pages.push(Page::default());
+        (self.on_page)(std::mem::take(&mut self.page));
+        self.done += 1;
         self.top = top;
         self.y = top;
         self.empty = true;
+    }
+
+    /// Hands on the last page; returns the page count.
+    fn finish(mut self) -> usize {
+        (self.on_page)(std::mem::take(&mut self.page));
+        self.done + 1
     }
 
     fn room(&self) -> f32 {
@@ -546,8 +556,86 @@ impl Pager {
     }
 }
 
-/// Lays the sheet out on pages of `paper`.
-pub fn layout(sheet: &Sheet, paper: Paper) -> Layout {
+/// What every page has besides its body: the running header (after page 1),
+/// the footer and the page number, drawn once the page count is known.
+#[derive(Clone, Debug)]
+pub struct Furniture {
+    pub width: f32,
+    pub height: f32,
+    left: f32,
+    right: f32,
+    footer: Vec<String>,
+    footer_top: f32,
+    running_head: [Mark; 2],
+}
+
+impl Furniture {
+    /// The marks of page `index` (from 0) of `count`.
+    pub fn marks(&self, index: usize, count: usize) -> Vec<Mark> {
+        let (left, right, footer_top) = (self.left, self.right, self.footer_top);
+        let mut marks = Vec::with_capacity(self.footer.len() + 4);
+        if index > 0 {
+            marks.extend(self.running_head.iter().cloned());
+        }
+        marks.push(Mark::Line {
+            from: (left, footer_top - 2.0),
+            to: (right, footer_top - 2.0),
+            width: 0.5,
+            grey: GREY_RULE,
+        });
+        let mut y = footer_top;
+        for line in &self.footer {
+            y += SMALL_LINE;
+            marks.push(Mark::Text {
+                x: left,
+                y,
+                font: Font::Helvetica,
+                size: SMALL_SIZE,
+                grey: GREY_TEXT,
+                text: line.clone(),
+            });
+        }
+        let number = format!("page {} of {count}", index + 1);
+        let w = afm::width(Font::Helvetica, SMALL_SIZE, &number);
+        marks.push(Mark::Text {
+            x: right - w,
+            y: footer_top + SMALL_LINE,
+            font: Font::Helvetica,
+            size: SMALL_SIZE,
+            grey: 0.0,
+            text: number,
+        });
+        marks
+    }
+}
+
+/// Lays the whole sheet out on pages of `paper`, furniture included.
+pub fn layout(
+    summary: &Summary,
+    sections: impl IntoIterator<Item = Section>,
+    paper: Paper,
+) -> Layout {
+    let mut pages = Vec::new();
+    let (furniture, count) = layout_each(summary, sections, paper, |page| pages.push(page));
+    for (i, page) in pages.iter_mut().enumerate() {
+        page.marks.extend(furniture.marks(i, count));
+    }
+    Layout {
+        width: furniture.width,
+        height: furniture.height,
+        pages,
+    }
+}
+
+/// Lays the sheet out on pages of `paper`, handing each page's body to `on_page`
+/// as soon as it is full, so only one page is held at a time. Returns the
+/// furniture to add to every page and the page count.
+pub fn layout_each(
+    summary: &Summary,
+    sections: impl IntoIterator<Item = Section>,
+    paper: Paper,
+    on_page: impl FnMut(Page),
+) -> (Furniture, usize) {
     let (width, height) = paper.size();
     let left = MARGIN_X;
     let right = width - MARGIN_X;
@@ -556,7 +644,7 @@ pub fn layout(sheet: &Sheet, paper: Paper) -> Layout {
     // Footer: the reminder on the left (wrapped if need be), page numbers on the right.
     let widest_number = afm::width(Font::Helvetica, SMALL_SIZE, "page 9999 of 9999");
     let mut reminder = EACH_ONCE.to_string();
-    if sheet.has_zero() {
+    if summary.has_zero {
         reminder.push_str(" In codes, a slashed 0 is the digit zero.");
     }
     let footer = wrap(
@@ -580,7 +668,7 @@ pub fn layout(sheet: &Sheet, paper: Paper) -> Layout {
         text: TITLE.to_string(),
     });
     for (text, size, grey) in [
-        (sheet.summary(), 10.0, 0.0),
+        (summary.line(), 10.0, 0.0),
         (KEEP_SAFE.to_string(), 9.0, GREY_TEXT),
     ] {
         for line in wrap(&pdf_text(&text), Font::Helvetica, size, body_w) {
@@ -603,7 +691,7 @@ pub fn layout(sheet: &Sheet, paper: Paper) -> Layout {
         grey: 0.0,
     });
     let first_top = y + 14.0;
-    let running = format!("{TITLE} · printed {}", sheet.printed);
+    let running = format!("{TITLE} · printed {}", summary.printed);
     let running_head = [
         Mark::Text {
             x: left,
@@ -623,17 +711,18 @@ pub fn layout(sheet: &Sheet, paper: Paper) -> Layout {
     let later_top = MARGIN_TOP + 20.0;
 
     let mut pager = Pager {
-        pages: Vec::new(),
-        y: 0.0,
-        top: 0.0,
+        page: Page::default(),
+        done: 0,
+        on_page,
+        y: first_top,
+        top: first_top,
         bottom: body_bottom,
         left,
         right,
         empty: true,
     };
-    pager.new_page(first_top);
     pager.page().marks.extend(first_head);
-    if sheet.sections.is_empty() {
+    if summary.services == 0 {
         pager.place(text_row(
             "No services on this sheet.".into(),
             left,
@@ -644,8 +733,8 @@ pub fn layout(sheet: &Sheet, paper: Paper) -> Layout {
         ));
     }
     let page_body = body_bottom - later_top;
-    for (index, section) in sheet.sections.iter().enumerate() {
-        let block = block(section, left, body_w);
+    for (index, section) in sections.into_iter().enumerate() {
+        let block = block(&section, left, body_w);
         let total = block.height();
         let codes = section.codes.len();
         if total + pager.gap_needed() > pager.room() && total <= page_body && !pager.empty {
@@ -713,46 +802,17 @@ pub fn layout(sheet: &Sheet, paper: Paper) -> Layout {
         pager.page().parts.push(part);
     }
 
-    // Running headers, footers and page numbers, now that the count is known.
-    let count = pager.pages.len();
-    for (i, page) in pager.pages.iter_mut().enumerate() {
-        if i > 0 {
-            page.marks.extend(running_head.iter().cloned());
-        }
-        page.marks.push(Mark::Line {
-            from: (left, footer_top - 2.0),
-            to: (right, footer_top - 2.0),
-            width: 0.5,
-            grey: GREY_RULE,
-        });
-        let mut y = footer_top;
-        for line in &footer {
-            y += SMALL_LINE;
-            page.marks.push(Mark::Text {
-                x: left,
-                y,
-                font: Font::Helvetica,
-                size: SMALL_SIZE,
-                grey: GREY_TEXT,
-                text: line.clone(),
-            });
-        }
-        let number = format!("page {} of {count}", i + 1);
-        let w = afm::width(Font::Helvetica, SMALL_SIZE, &number);
-        page.marks.push(Mark::Text {
-            x: right - w,
-            y: footer_top + SMALL_LINE,
-            font: Font::Helvetica,
-            size: SMALL_SIZE,
-            grey: 0.0,
-            text: number,
-        });
-    }
-    Layout {
+    let count = pager.finish();
+    let furniture = Furniture {
         width,
         height,
-        pages: pager.pages,
-    }
+        left,
+        right,
+        footer,
+        footer_top,
+        running_head,
+    };
+    (furniture, count)
 }
 
 #[cfg(test)]
@@ -780,14 +840,19 @@ mod tests {
         }
     }
 
-    fn sheet(sections: Vec<Section>) -> Sheet {
-        Sheet {
+    /// The sheet of these sections, laid out.
+    fn sheet(sections: Vec<Section>, paper: Paper) -> Layout {
+        let summary = Summary {
             printed: "2026-03-01".into(),
+            services: sections.len(),
             total: sections.iter().map(|s| s.total).sum(),
             unused: sections.iter().map(|s| s.unused).sum(),
             unused_only: false,
-            sections,
-        }
+            has_zero: sections
+                .iter()
+                .any(|s| s.codes.iter().any(|c| c.code.contains('0'))),
+        };
+        layout(&summary, sections, paper)
     }
 
     fn texts(page: &Page) -> Vec<&str> {
@@ -834,8 +899,10 @@ mod tests {
 
     #[test]
     fn a_small_sheet_is_one_page() {
-        let s = sheet(vec![section("github", 16, 11), section("google", 10, 9)]);
-        let l = layout(&s, Paper::A4);
+        let l = sheet(
+            vec![section("github", 16, 11), section("google", 10, 9)],
+            Paper::A4,
+        );
         assert_eq!(l.pages.len(), 1);
         assert_eq!(
             l.pages[0].parts,
@@ -862,7 +929,7 @@ mod tests {
             .map(|i| section(&format!("service-{i}"), 4 + i % 17, 8 + i % 20))
             .collect();
         for paper in [Paper::A4, Paper::Letter] {
-            let l = layout(&sheet(sections.clone()), paper);
+            let l = sheet(sections.clone(), paper);
             assert!(l.pages.len() > 5, "{}", l.pages.len());
             let parts: Vec<&Part> = l.pages.iter().flat_map(|p| &p.parts).collect();
             assert_eq!(parts.len(), 40, "one part per section");
@@ -882,8 +949,10 @@ mod tests {
 
     #[test]
     fn a_section_taller_than_a_page_continues_on_the_next() {
-        let s = sheet(vec![section("small", 4, 8), section("huge", 300, 10)]);
-        let l = layout(&s, Paper::A4);
+        let l = sheet(
+            vec![section("small", 4, 8), section("huge", 300, 10)],
+            Paper::A4,
+        );
         let parts: Vec<&Part> = l.pages.iter().flat_map(|p| &p.parts).collect();
         assert!(parts.len() >= 4, "{parts:?}");
         assert_eq!(parts[0].codes, 0..4);
@@ -910,7 +979,7 @@ mod tests {
         long.codes[2].used = Some("2026-02-01".into());
         long.codes[3].code = "K".repeat(80);
         long.codes[4].code = "Z".repeat(2000);
-        let l = layout(&sheet(vec![long]), Paper::A4);
+        let l = sheet(vec![long], Paper::A4);
         let t = texts(&l.pages[0]);
         assert!(t.iter().filter(|s| s.starts_with("WWW")).count() >= 1);
         assert!(
@@ -930,7 +999,7 @@ mod tests {
 
     #[test]
     fn short_codes_go_in_two_columns_long_ones_in_one() {
-        let l = layout(&sheet(vec![section("a", 8, 11)]), Paper::A4);
+        let l = sheet(vec![section("a", 8, 11)], Paper::A4);
         let xs: std::collections::BTreeSet<i32> = l.pages[0]
             .marks
             .iter()
@@ -940,7 +1009,7 @@ mod tests {
             })
             .collect();
         assert_eq!(xs.len(), 2);
-        let l = layout(&sheet(vec![section("a", 8, 40)]), Paper::A4);
+        let l = sheet(vec![section("a", 8, 40)], Paper::A4);
         let boxes = l.pages[0]
             .marks
             .iter()
@@ -969,7 +1038,7 @@ mod tests {
 
     #[test]
     fn an_empty_sheet_still_has_a_page() {
-        let l = layout(&sheet(Vec::new()), Paper::Letter);
+        let l = sheet(Vec::new(), Paper::Letter);
         assert_eq!(l.pages.len(), 1);
         assert!(texts(&l.pages[0]).contains(&"No services on this sheet."));
         assert_eq!((l.width, l.height), (612.0, 792.0));
