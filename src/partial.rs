@@ -6,6 +6,8 @@
 //! without building the codes they do not need, and write the document back byte for
 //! byte as `vault::encode` would.
 
+mod scan;
+
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
@@ -153,8 +155,20 @@ pub struct Summary {
     pub status: Status,
 }
 
-/// Every service's counts, skipping code strings, ids and history.
+/// Every service's counts, skipping code strings, ids and history: by the strict
+/// one-pass reader ([`scan`]), or by serde when that reader gives up.
 pub fn decode_summaries(text: &str) -> Result<BTreeMap<ServiceName, Summary>, DecodeError> {
+    match scan::summaries(text) {
+        Some((version, summaries)) => {
+            vault::check_version(version)?;
+            Ok(summaries)
+        }
+        None => summaries_by_serde(text),
+    }
+}
+
+/// Every service's counts, read by serde.
+fn summaries_by_serde(text: &str) -> Result<BTreeMap<ServiceName, Summary>, DecodeError> {
     #[derive(Deserialize)]
     struct Doc<'a> {
         version: u64,
@@ -169,12 +183,7 @@ pub fn decode_summaries(text: &str) -> Result<BTreeMap<ServiceName, Summary>, De
         kind: SetKind,
         #[serde(default)]
         threshold: Option<u32>,
-        codes: Vec<UsedOnly>,
-    }
-    #[derive(Deserialize)]
-    struct UsedOnly {
-        #[serde(default, with = "time::serde::rfc3339::option")]
-        used: Option<Timestamp>,
+        codes: CodeCounts,
     }
     let doc: Doc = match serde_json::from_str(text) {
         Ok(doc) => doc,
@@ -191,10 +200,8 @@ pub fn decode_summaries(text: &str) -> Result<BTreeMap<ServiceName, Summary>, De
         .services
         .into_iter()
         .map(|(name, s)| {
-            let unused = s.codes.iter().filter(|c| c.used.is_none()).count();
-            let status = vault::status_of(s.kind, s.threshold, unused, s.codes.len(), {
-                s.codes.iter().filter_map(|c| c.used).max()
-            });
+            let c = s.codes;
+            let status = vault::status_of(s.kind, s.threshold, c.unused, c.total, c.last_used);
             (
                 name,
                 Summary {
@@ -205,6 +212,48 @@ pub fn decode_summaries(text: &str) -> Result<BTreeMap<ServiceName, Summary>, De
             )
         })
         .collect())
+}
+
+/// A service's codes, counted as they are read: nothing is kept of each code
+/// (a list of 16,000 codes allocates nothing per code).
+#[derive(Default)]
+struct CodeCounts {
+    total: usize,
+    unused: usize,
+    last_used: Option<Timestamp>,
+}
+
+impl<'de> Deserialize<'de> for CodeCounts {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        /// The one member of a code that counts.
+        #[derive(Deserialize)]
+        struct UsedOnly {
+            #[serde(default, with = "time::serde::rfc3339::option")]
+            used: Option<Timestamp>,
+        }
+        struct Counter;
+        impl<'de> serde::de::Visitor<'de> for Counter {
+            type Value = CodeCounts;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of codes")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<CodeCounts, A::Error> {
+                let mut counts = CodeCounts::default();
+                while let Some(code) = seq.next_element::<UsedOnly>()? {
+                    counts.total += 1;
+                    match code.used {
+                        None => counts.unused += 1,
+                        Some(t) => counts.last_used = counts.last_used.max(Some(t)),
+                    }
+                }
+                Ok(counts)
+            }
+        }
+        d.deserialize_seq(Counter)
+    }
 }
 
 #[cfg(test)]
@@ -357,5 +406,92 @@ mod tests {
             decode_summaries(&newer),
             Err(DecodeError::NewerVersion { found: 7 })
         ));
+    }
+
+    /// The same answer from the fast reader (on one thread and in two halves) as
+    /// from serde, or the same error.
+    fn same_as_serde(text: &str) {
+        let serde = summaries_by_serde(text).map_err(|e| e.to_string());
+        for parallel_min in [0, usize::MAX] {
+            let fast = match scan::summaries_with(text, parallel_min) {
+                Some((version, summaries)) => vault::check_version(version)
+                    .map(|()| summaries)
+                    .map_err(|e| e.to_string()),
+                None => serde.clone(),
+            };
+            assert_eq!(fast, serde, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_fast_reader_reads_what_bcode_writes_and_what_jq_would() {
+        let v = sample();
+        let compact = String::from_utf8(vault::encode(&v).to_vec()).unwrap();
+        let pretty = serde_json::to_string_pretty(&v).unwrap();
+        assert!(
+            scan::boundary(&compact).is_some(),
+            "bcode's own form is cut in two"
+        );
+        for text in [&compact, &pretty] {
+            for parallel_min in [0, usize::MAX] {
+                let (version, fast) = scan::summaries_with(text, parallel_min)
+                    .expect("no fallback for a normal vault");
+                assert_eq!(version, 1);
+                assert_eq!(fast, summaries_by_serde(text).unwrap());
+            }
+        }
+        // Shapes it leaves to serde, and documents serde refuses.
+        for text in [
+            r#"{"version":1,"services":{"a":{"added":"2026-01-01T00:00:00Z","codes":[{"used":"2026-01-01T00:00:00Z","used":null}]}}}"#,
+            r#"{"version":1,"services":{"a":{"added":"2026-01-01T00:00:00Z","codes":[["2026-01-01T00:00:00Z"]]}}}"#,
+            r#"{"version":1,"services":{"\u0061":{"added":"2026-01-01T00:00:00Z","codes":[]}}}"#,
+            r#"{"version":1,"services":{"a":{"added":"2026-01-01T00:00:00Z","codes":[{"\u0075sed":"2026-01-01T00:00:00Z"}]}}}"#,
+            r#"{"version":1,"services":{"a":{"added":"2026-01-01T00:00:00Z","codes":[]}}} x"#,
+            r#"{"version":2,"services":{}}"#,
+            r#"{"version":1.0,"services":{}}"#,
+            r#"{"services":{}}"#,
+            r#"{"version":1,"services":{"a":{"codes":[]}}}"#,
+            r#"{"version":1,"services":{"a":{"added":"x","kind":"single","threshold":null,"codes":[{"used":"bad"}]}}}"#,
+            r#"{"version":1,"services":{"a":{"added":"x","kind":"nope","codes":[]}}}"#,
+            r#"{"version":1,"services":{"a":{"added":"x","codes":[{"id":[1,-2.5e+3,true,false,null,{"k":"\n"}]}]}}}"#,
+            r#"{"version":1,"services":{"a":{"added":"x","codes":[{"id":01}]}}}"#,
+            r#" {"version":1,"services":{}} "#,
+        ] {
+            same_as_serde(text);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+        /// Damage anywhere: the fast reader and serde agree, answer or error.
+        #[test]
+        fn the_fast_reader_agrees_with_serde_on_damaged_documents(
+            pretty: bool,
+            edits in proptest::collection::vec(
+                (proptest::prelude::any::<proptest::sample::Index>(), 0u8..3, 0usize..30),
+                1..4,
+            ),
+        ) {
+            const BYTES: &[u8] = b"{}[]\",:\\ 0123456789.eE-+tfnul";
+            let v = sample();
+            let mut text = if pretty {
+                serde_json::to_string_pretty(&v).unwrap()
+            } else {
+                String::from_utf8(vault::encode(&v).to_vec()).unwrap()
+            }
+            .into_bytes();
+            for (at, op, byte) in edits {
+                let at = at.index(text.len());
+                let byte = BYTES[byte % BYTES.len()];
+                match op {
+                    0 => text.insert(at, byte),
+                    1 => drop(text.remove(at)),
+                    _ => text[at] = byte,
+                }
+            }
+            if let Ok(text) = String::from_utf8(text) {
+                same_as_serde(&text);
+            }
+        }
     }
 }

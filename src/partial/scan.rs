@@ -1,0 +1,465 @@
+//! The counts `bcode list` and `check` show, read in one strict pass over the document; pure.
+//!
+//! serde_json spends about a thousand instructions on each code object when it
+//! only has to find whether the code has a `used` member: the visitor machinery,
+//! not the bytes. This reader walks the JSON grammar itself, checks everything it
+//! passes over (strings, escapes, numbers, nesting), and gives up (`None`) on
+//! anything it does not expect: a `\u` escape, an escaped member name, a missing
+//! or repeated member, deep nesting, trailing bytes. The caller then reads the
+//! document with serde, which gives the answer or the precise error, so this
+//! path never accepts a document serde would refuse and never counts differently
+//! (a property test compares the two on valid and damaged documents).
+//!
+//! A large document (bcode's own compact form) is cut at a service boundary and
+//! its two halves are read on two threads, in place, without copying.
+
+use std::collections::BTreeMap;
+
+use time::format_description::well_known::Rfc3339;
+
+use super::Summary;
+use crate::name::ServiceName;
+use crate::vault::{self, SetKind, Timestamp};
+
+/// Below this size a document is read on one thread (a thread costs more than it saves).
+const PARALLEL_MIN: usize = 128 * 1024;
+
+/// The document's version and every service's counts, or `None` to use serde.
+pub(super) fn summaries(text: &str) -> Option<(u64, BTreeMap<ServiceName, Summary>)> {
+    summaries_with(text, PARALLEL_MIN)
+}
+
+/// As [`summaries`]; a document of `parallel_min` bytes or more is read in two
+/// halves on two threads when it is cut at a service boundary.
+pub(super) fn summaries_with(
+    text: &str,
+    parallel_min: usize,
+) -> Option<(u64, BTreeMap<ServiceName, Summary>)> {
+    if text.len() >= parallel_min
+        && let Some(boundary) = boundary(text)
+    {
+        let (first, second) = std::thread::scope(|scope| {
+            let second = scope.spawn(|| second_half(text, boundary));
+            (first_half(text, boundary), second.join().ok().flatten())
+        });
+        let ((version, mut services), more) = (first?, second?);
+        services.extend(more);
+        return Some((version, services));
+    }
+    let mut s = Scanner::at(text, 0, 0);
+    let mut version = None;
+    let mut services = None;
+    s.open(b'{')?;
+    s.members(|s, key| match key {
+        "version" => set_once(&mut version, s.unsigned()?),
+        "services" => set_once(&mut services, s.services()?),
+        _ => s.skip_value(),
+    })?;
+    s.end()?;
+    Some((version?, services.unwrap_or_default()))
+}
+
+/// Where the document can be cut in two: the index of the `}` ending a service
+/// at or after the middle (or else the first such), found by the shape
+/// `},"NAME":{"id":"`: the end of one service, then the name of the next and an
+/// object whose first member is its id. Inside a JSON string every `"` is
+/// escaped, so the bare quotes cannot come from a code, a note or a name, and
+/// codes are array elements, not named members. Each half checks the cut: the
+/// first must end exactly there after a whole service.
+pub(super) fn boundary(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let from = |mut at: usize| loop {
+        let close = at + memchr::memmem::find(&bytes[at..], b"},\"")?;
+        let name = close + 3;
+        at = name;
+        let len = memchr::memchr2(b'"', b'\\', &bytes[name..])?;
+        if bytes[name + len] == b'"' && bytes[name + len + 1..].starts_with(b":{\"id\":\"") {
+            return Some(close);
+        }
+    };
+    from(text.len() / 2).or_else(|| from(0))
+}
+
+/// The version and the services before the cut: the document must start
+/// `{"version":N,"services":{` (as bcode writes it) and reach the cut after a
+/// whole service.
+fn first_half(text: &str, boundary: usize) -> Option<(u64, BTreeMap<ServiceName, Summary>)> {
+    let mut s = Scanner::at(text, 0, 0);
+    s.open(b'{')?;
+    (s.plain_string()? == "version").then_some(())?;
+    s.eat(b':')?;
+    let version = s.unsigned()?;
+    s.eat(b',')?;
+    (s.plain_string()? == "services").then_some(())?;
+    s.eat(b':')?;
+    s.open(b'{')?;
+    let mut services = BTreeMap::new();
+    loop {
+        let key = s.plain_string()?;
+        s.eat(b':')?;
+        s.service_member(key, &mut services)?;
+        if s.i == boundary + 1 {
+            return Some((version, services));
+        }
+        (s.i < boundary && s.peek()? == b',').then(|| s.i += 1)?;
+    }
+}
+
+/// The services after the cut, then the rest of the document.
+fn second_half(text: &str, boundary: usize) -> Option<BTreeMap<ServiceName, Summary>> {
+    // Inside the document and its services object, at the next service's name.
+    let mut s = Scanner::at(text, boundary + 2, 2);
+    let mut services = BTreeMap::new();
+    s.members_from(|s, key| s.service_member(key, &mut services))?;
+    // The first half read `version` and `services`: a second one is an error for serde.
+    s.members_after_value(|s, key| match key {
+        "version" | "services" => None,
+        _ => s.skip_value(),
+    })?;
+    s.end()?;
+    Some(services)
+}
+
+/// Puts `value` in an empty `slot`: a repeated member is an error for serde.
+fn set_once<T>(slot: &mut Option<T>, value: T) -> Option<()> {
+    match slot {
+        Some(_) => None,
+        None => {
+            *slot = Some(value);
+            Some(())
+        }
+    }
+}
+
+/// The bytes that end a run of plain string content: the closing quote, an
+/// escape, or a control character (not allowed in a JSON string).
+const STOP: [bool; 256] = {
+    let mut stop = [false; 256];
+    let mut c = 0;
+    while c < 0x20 {
+        stop[c] = true;
+        c += 1;
+    }
+    stop[b'"' as usize] = true;
+    stop[b'\\' as usize] = true;
+    stop
+};
+
+/// serde_json's limit: deeper documents are refused there.
+const MAX_DEPTH: usize = 120;
+
+struct Scanner<'a> {
+    t: &'a str,
+    b: &'a [u8],
+    i: usize,
+    depth: usize,
+}
+
+impl<'a> Scanner<'a> {
+    fn at(text: &'a str, i: usize, depth: usize) -> Scanner<'a> {
+        Scanner {
+            t: text,
+            b: text.as_bytes(),
+            i,
+            depth,
+        }
+    }
+
+    /// Nothing but white space left.
+    fn end(&mut self) -> Option<()> {
+        self.ws();
+        (self.i == self.b.len()).then_some(())
+    }
+
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.b.get(self.i) {
+            self.i += 1;
+        }
+    }
+
+    /// The next byte after white space, not consumed.
+    fn peek(&mut self) -> Option<u8> {
+        self.ws();
+        self.b.get(self.i).copied()
+    }
+
+    fn eat(&mut self, c: u8) -> Option<()> {
+        (self.peek()? == c).then(|| self.i += 1)
+    }
+
+    fn open(&mut self, c: u8) -> Option<()> {
+        self.eat(c)?;
+        self.depth += 1;
+        (self.depth <= MAX_DEPTH).then_some(())
+    }
+
+    /// The members of an object whose `{` was just read, each handed to `f` with
+    /// its name (which must read its value); through the closing `}`.
+    fn members(&mut self, f: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
+        if self.peek()? == b'}' {
+            self.i += 1;
+            self.depth -= 1;
+            return Some(());
+        }
+        self.members_from(f)
+    }
+
+    /// As `members`, from a member's name.
+    fn members_from(&mut self, mut f: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
+        loop {
+            let key = self.plain_string()?;
+            self.eat(b':')?;
+            f(self, key)?;
+            match self.peek()? {
+                b',' => self.i += 1,
+                b'}' => {
+                    self.i += 1;
+                    self.depth -= 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// As `members`, just after a member's value.
+    fn members_after_value(
+        &mut self,
+        f: impl FnMut(&mut Self, &'a str) -> Option<()>,
+    ) -> Option<()> {
+        match self.peek()? {
+            b',' => {
+                self.i += 1;
+                self.members_from(f)
+            }
+            b'}' => {
+                self.i += 1;
+                self.depth -= 1;
+                Some(())
+            }
+            _ => None,
+        }
+    }
+
+    /// The elements of an array whose `[` was just read, each read by `f`.
+    fn elements(&mut self, mut f: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        if self.peek()? == b']' {
+            self.i += 1;
+            self.depth -= 1;
+            return Some(());
+        }
+        loop {
+            f(self)?;
+            match self.peek()? {
+                b',' => self.i += 1,
+                b']' => {
+                    self.i += 1;
+                    self.depth -= 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// A string's raw content, checked; whether it holds escapes. `\u` escapes
+    /// are left to serde (surrogate pairs and all).
+    fn string(&mut self) -> Option<(&'a str, bool)> {
+        self.eat(b'"')?;
+        let start = self.i;
+        let mut escaped = false;
+        loop {
+            // Most of the document is short strings: one table lookup a byte.
+            let run = self.b[self.i..]
+                .iter()
+                .position(|&c| STOP[usize::from(c)])?;
+            let end = self.i + run;
+            match self.b[end] {
+                b'"' => {
+                    self.i = end;
+                    break;
+                }
+                // serde refuses control characters inside a string.
+                b'\\' => {}
+                _ => return None,
+            }
+            match self.b.get(end + 1)? {
+                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
+                _ => return None,
+            }
+            escaped = true;
+            self.i = end + 2;
+        }
+        // Both ends are ASCII quotes, so the slice is whole characters.
+        let raw = self.t.get(start..self.i)?;
+        self.i += 1;
+        Some((raw, escaped))
+    }
+
+    /// A string without escapes (a member name, a date, a service name).
+    fn plain_string(&mut self) -> Option<&'a str> {
+        match self.string()? {
+            (raw, false) => Some(raw),
+            _ => None,
+        }
+    }
+
+    /// A non-negative integer that fits in a u64.
+    fn unsigned(&mut self) -> Option<u64> {
+        self.ws();
+        let start = self.i;
+        while self.b.get(self.i).is_some_and(u8::is_ascii_digit) {
+            self.i += 1;
+        }
+        let digits = &self.b[start..self.i];
+        if digits.is_empty() || (digits.len() > 1 && digits[0] == b'0') {
+            return None;
+        }
+        if let Some(b'.' | b'e' | b'E') = self.b.get(self.i) {
+            return None;
+        }
+        std::str::from_utf8(digits).ok()?.parse().ok()
+    }
+
+    /// Any value, checked and passed over; its text.
+    fn skip_value(&mut self) -> Option<()> {
+        match self.peek()? {
+            b'"' => self.string().map(drop),
+            b'{' => {
+                self.open(b'{')?;
+                self.members(|s, _| s.skip_value())
+            }
+            b'[' => {
+                self.open(b'[')?;
+                self.elements(Self::skip_value)
+            }
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'n' => self.literal(b"null"),
+            b'-' | b'0'..=b'9' => self.number(),
+            _ => None,
+        }
+    }
+
+    /// A value's raw text, checked (for serde to read the few small ones).
+    fn raw_value(&mut self) -> Option<&'a str> {
+        self.ws();
+        let start = self.i;
+        self.skip_value()?;
+        self.t.get(start..self.i)
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        self.b[self.i..]
+            .starts_with(word)
+            .then(|| self.i += word.len())
+    }
+
+    /// A JSON number: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+    fn number(&mut self) -> Option<()> {
+        let digits = |s: &mut Self| {
+            let start = s.i;
+            while s.b.get(s.i).is_some_and(u8::is_ascii_digit) {
+                s.i += 1;
+            }
+            (s.i > start).then_some(())
+        };
+        if self.b.get(self.i) == Some(&b'-') {
+            self.i += 1;
+        }
+        if self.b.get(self.i) == Some(&b'0') {
+            self.i += 1;
+        } else {
+            digits(self)?;
+        }
+        if self.b.get(self.i) == Some(&b'.') {
+            self.i += 1;
+            digits(self)?;
+        }
+        if let Some(b'e' | b'E') = self.b.get(self.i) {
+            self.i += 1;
+            if let Some(b'+' | b'-') = self.b.get(self.i) {
+                self.i += 1;
+            }
+            digits(self)?;
+        }
+        Some(())
+    }
+
+    /// The services object.
+    fn services(&mut self) -> Option<BTreeMap<ServiceName, Summary>> {
+        let mut out = BTreeMap::new();
+        self.open(b'{')?;
+        self.members(|s, key| s.service_member(key, &mut out))?;
+        Some(out)
+    }
+
+    /// The service named `key` (a later one of the same name wins, as with serde).
+    fn service_member(
+        &mut self,
+        key: &str,
+        out: &mut BTreeMap<ServiceName, Summary>,
+    ) -> Option<()> {
+        let name = ServiceName::parse(key).ok()?;
+        out.insert(name, self.service()?);
+        Some(())
+    }
+
+    /// One service: what `partial::summaries_of` reads with serde.
+    fn service(&mut self) -> Option<Summary> {
+        let mut added = None;
+        let mut kind: Option<SetKind> = None;
+        let mut threshold = None;
+        let mut codes = None;
+        self.open(b'{')?;
+        self.members(|s, key| match key {
+            "added" => set_once(&mut added, s.plain_string()?),
+            "kind" => set_once(&mut kind, serde_json::from_str(s.raw_value()?).ok()?),
+            "threshold" => set_once(
+                &mut threshold,
+                serde_json::from_str::<Option<u32>>(s.raw_value()?).ok()?,
+            ),
+            "codes" => set_once(&mut codes, s.codes()?),
+            _ => s.skip_value(),
+        })?;
+        let (total, unused, last_used) = codes?;
+        let kind = kind.unwrap_or_default();
+        Some(Summary {
+            kind,
+            added: added?.to_string(),
+            status: vault::status_of(kind, threshold.flatten(), unused, total, last_used),
+        })
+    }
+
+    /// The codes array: how many, how many unused, the last use.
+    fn codes(&mut self) -> Option<(usize, usize, Option<Timestamp>)> {
+        let (mut total, mut unused, mut last) = (0, 0, None);
+        self.open(b'[')?;
+        self.elements(|s| {
+            let mut used = None;
+            s.open(b'{')?;
+            s.members(|s, key| match key {
+                "used" => set_once(&mut used, s.timestamp()?),
+                _ => s.skip_value(),
+            })?;
+            total += 1;
+            match used.flatten() {
+                None => unused += 1,
+                Some(t) => last = last.max(Some(t)),
+            }
+            Some(())
+        })?;
+        Some((total, unused, last))
+    }
+
+    /// `null` or an RFC 3339 date, as `time::serde::rfc3339::option` reads it.
+    fn timestamp(&mut self) -> Option<Option<Timestamp>> {
+        if self.peek()? == b'n' {
+            self.literal(b"null")?;
+            return Some(None);
+        }
+        Timestamp::parse(self.plain_string()?, &Rfc3339)
+            .ok()
+            .map(Some)
+    }
+}
