@@ -46,7 +46,8 @@ fn recogniser(c: &mut Criterion) {
         Ok(entries) => entries
             .flatten()
             .map(|e| e.path())
-            .filter(|p| p.is_file())
+            // The inputs, not the `.expected` results beside them.
+            .filter(|p| p.is_file() && p.extension().is_none_or(|e| e != "expected"))
             .collect(),
         Err(_) => {
             eprintln!(
@@ -63,7 +64,7 @@ fn recogniser(c: &mut Criterion) {
             continue;
         };
         let name = path.file_name().unwrap_or_default().to_string_lossy();
-        // A fixture named after a known service (github-*.txt) gets its profile.
+        // A fixture named after a known service (github__*.txt) gets its profile.
         let stem = name.split(['-', '.', '_']).next().unwrap_or_default();
         let profile = bcode::services::lookup(stem);
         group.throughput(Throughput::Bytes(bytes.len() as u64));

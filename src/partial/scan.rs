@@ -9,9 +9,6 @@
 //! document with serde, which gives the answer or the precise error, so this
 //! path never accepts a document serde would refuse and never counts differently
 //! (a property test compares the two on valid and damaged documents).
-//!
-//! A large document (bcode's own compact form) is cut at a service boundary and
-//! its two halves are read on two threads, in place, without copying.
 
 use std::collections::BTreeMap;
 
@@ -21,32 +18,9 @@ use super::Summary;
 use crate::name::ServiceName;
 use crate::vault::{self, SetKind, Timestamp};
 
-/// Below this size a document is read on one thread (a thread costs more than it saves).
-const PARALLEL_MIN: usize = 128 * 1024;
-
 /// The document's version and every service's counts, or `None` to use serde.
 pub(super) fn summaries(text: &str) -> Option<(u64, BTreeMap<ServiceName, Summary>)> {
-    summaries_with(text, PARALLEL_MIN)
-}
-
-/// As [`summaries`]; a document of `parallel_min` bytes or more is read in two
-/// halves on two threads when it is cut at a service boundary.
-pub(super) fn summaries_with(
-    text: &str,
-    parallel_min: usize,
-) -> Option<(u64, BTreeMap<ServiceName, Summary>)> {
-    if text.len() >= parallel_min
-        && let Some(boundary) = boundary(text)
-    {
-        let (first, second) = std::thread::scope(|scope| {
-            let second = scope.spawn(|| second_half(text, boundary));
-            (first_half(text, boundary), second.join().ok().flatten())
-        });
-        let ((version, mut services), more) = (first?, second?);
-        services.extend(more);
-        return Some((version, services));
-    }
-    let mut s = Scanner::at(text, 0, 0);
+    let mut s = Scanner::new(text);
     let mut version = None;
     let mut services = None;
     s.open(b'{')?;
@@ -57,67 +31,6 @@ pub(super) fn summaries_with(
     })?;
     s.end()?;
     Some((version?, services.unwrap_or_default()))
-}
-
-/// Where the document can be cut in two: the index of the `}` ending a service
-/// at or after the middle (or else the first such), found by the shape
-/// `},"NAME":{"id":"`: the end of one service, then the name of the next and an
-/// object whose first member is its id. Inside a JSON string every `"` is
-/// escaped, so the bare quotes cannot come from a code, a note or a name, and
-/// codes are array elements, not named members. Each half checks the cut: the
-/// first must end exactly there after a whole service.
-pub(super) fn boundary(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let from = |mut at: usize| loop {
-        let close = at + memchr::memmem::find(&bytes[at..], b"},\"")?;
-        let name = close + 3;
-        at = name;
-        let len = memchr::memchr2(b'"', b'\\', &bytes[name..])?;
-        if bytes[name + len] == b'"' && bytes[name + len + 1..].starts_with(b":{\"id\":\"") {
-            return Some(close);
-        }
-    };
-    from(text.len() / 2).or_else(|| from(0))
-}
-
-/// The version and the services before the cut: the document must start
-/// `{"version":N,"services":{` (as bcode writes it) and reach the cut after a
-/// whole service.
-fn first_half(text: &str, boundary: usize) -> Option<(u64, BTreeMap<ServiceName, Summary>)> {
-    let mut s = Scanner::at(text, 0, 0);
-    s.open(b'{')?;
-    (s.plain_string()? == "version").then_some(())?;
-    s.eat(b':')?;
-    let version = s.unsigned()?;
-    s.eat(b',')?;
-    (s.plain_string()? == "services").then_some(())?;
-    s.eat(b':')?;
-    s.open(b'{')?;
-    let mut services = BTreeMap::new();
-    loop {
-        let key = s.plain_string()?;
-        s.eat(b':')?;
-        s.service_member(key, &mut services)?;
-        if s.i == boundary + 1 {
-            return Some((version, services));
-        }
-        (s.i < boundary && s.peek()? == b',').then(|| s.i += 1)?;
-    }
-}
-
-/// The services after the cut, then the rest of the document.
-fn second_half(text: &str, boundary: usize) -> Option<BTreeMap<ServiceName, Summary>> {
-    // Inside the document and its services object, at the next service's name.
-    let mut s = Scanner::at(text, boundary + 2, 2);
-    let mut services = BTreeMap::new();
-    s.members_from(|s, key| s.service_member(key, &mut services))?;
-    // The first half read `version` and `services`: a second one is an error for serde.
-    s.members_after_value(|s, key| match key {
-        "version" | "services" => None,
-        _ => s.skip_value(),
-    })?;
-    s.end()?;
-    Some(services)
 }
 
 /// Puts `value` in an empty `slot`: a repeated member is an error for serde.
@@ -156,12 +69,12 @@ struct Scanner<'a> {
 }
 
 impl<'a> Scanner<'a> {
-    fn at(text: &'a str, i: usize, depth: usize) -> Scanner<'a> {
+    fn new(text: &'a str) -> Scanner<'a> {
         Scanner {
             t: text,
             b: text.as_bytes(),
-            i,
-            depth,
+            i: 0,
+            depth: 0,
         }
     }
 
@@ -195,17 +108,12 @@ impl<'a> Scanner<'a> {
 
     /// The members of an object whose `{` was just read, each handed to `f` with
     /// its name (which must read its value); through the closing `}`.
-    fn members(&mut self, f: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
+    fn members(&mut self, mut f: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
         if self.peek()? == b'}' {
             self.i += 1;
             self.depth -= 1;
             return Some(());
         }
-        self.members_from(f)
-    }
-
-    /// As `members`, from a member's name.
-    fn members_from(&mut self, mut f: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
         loop {
             let key = self.plain_string()?;
             self.eat(b':')?;
@@ -219,25 +127,6 @@ impl<'a> Scanner<'a> {
                 }
                 _ => return None,
             }
-        }
-    }
-
-    /// As `members`, just after a member's value.
-    fn members_after_value(
-        &mut self,
-        f: impl FnMut(&mut Self, &'a str) -> Option<()>,
-    ) -> Option<()> {
-        match self.peek()? {
-            b',' => {
-                self.i += 1;
-                self.members_from(f)
-            }
-            b'}' => {
-                self.i += 1;
-                self.depth -= 1;
-                Some(())
-            }
-            _ => None,
         }
     }
 
