@@ -474,6 +474,45 @@ mod tests {
     }
 
     #[test]
+    fn a_sheet_read_service_by_service_is_the_sheet_of_the_decoded_vault() {
+        let full = vault();
+        let bytes = vault::encode(&full);
+        let doc = partial::decode_partial(std::str::from_utf8(&bytes).unwrap()).unwrap();
+        for unused_only in [false, true] {
+            let opts = SheetOptions {
+                unused_only,
+                ..SheetOptions::default()
+            };
+            let all = Sheet::from_partial(&doc, &[], &opts, NOW).unwrap();
+            assert_eq!(text_sheet(&all), render_text(&full, &opts, NOW));
+            // Named services: in name order, once each, like a vault of just them.
+            let odd = ServiceName::parse("odd").unwrap();
+            let gh = ServiceName::parse("github").unwrap();
+            let some =
+                Sheet::from_partial(&doc, &[odd.clone(), gh, odd.clone()], &opts, NOW).unwrap();
+            assert_eq!(text_sheet(&some), render_text(&full, &opts, NOW));
+            let one = Sheet::from_partial(&doc, std::slice::from_ref(&odd), &opts, NOW).unwrap();
+            let mut just_odd = full.clone();
+            just_odd.services.retain(|name, _| *name == odd);
+            assert_eq!(text_sheet(&one), render_text(&just_odd, &opts, NOW));
+            assert_eq!(one.summary.services, 1);
+        }
+        let nosuch = ServiceName::parse("nosuch").unwrap();
+        assert!(matches!(
+            Sheet::from_partial(&doc, &[nosuch], &SheetOptions::default(), NOW),
+            Err(TakeError::Rule(_))
+        ));
+        // A service that does not decode is refused before any section is made.
+        let text = String::from_utf8(bytes.to_vec()).unwrap();
+        let damaged = text.replacen("\"added\":\"2026", "\"added\":\"20x6", 1);
+        let doc = partial::decode_partial(&damaged).unwrap();
+        assert!(matches!(
+            Sheet::from_partial(&doc, &[], &SheetOptions::default(), NOW),
+            Err(TakeError::Decode(_))
+        ));
+    }
+
+    #[test]
     fn unused_only_leaves_used_codes_off() {
         let opts = SheetOptions {
             unused_only: true,
