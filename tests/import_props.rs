@@ -272,20 +272,28 @@ fn work_grows_linearly_and_a_mebibyte_is_quick() {
     let t1 = time(&small);
     let t8 = time(&large);
     eprintln!("1/8 MiB: {t1:?}, 1 MiB: {t8:?} (two passes each)");
+    // A ratio in one process, not a wall-clock limit: 8x the input may cost 20x (noise,
+    // caches), never the 64x of quadratic work. Absolute speed is `cargo bench --bench import`.
     assert!(
         t8 <= t1 * 20 + Duration::from_millis(200),
         "8x input took {t8:?}, 1x took {t1:?}"
     );
-    // Well under a second in a release build; a debug build on a busy machine gets slack.
-    assert!(t8 < Duration::from_secs(10), "1 MiB took {t8:?}");
 }
 
 #[test]
 fn one_long_line_is_linear_too() {
-    let line = "abcd ".repeat(MAX_INPUT_BYTES / 5 - 1);
-    let start = Instant::now();
-    let _ = recognise(line.as_bytes(), None);
-    assert!(start.elapsed() < Duration::from_secs(10));
+    // One line with no newline at all, at 1/8 and at the whole limit: the same ratio rule.
+    let line = |bytes: usize| "abcd ".repeat(bytes / 5 - 1);
+    let (small, large) = (line(MAX_INPUT_BYTES / 8), line(MAX_INPUT_BYTES));
+    let _ = time(small.as_bytes()); // warm up
+    let t1 = time(small.as_bytes());
+    let t8 = time(large.as_bytes());
+    eprintln!("one line, 1/8 MiB: {t1:?}, 1 MiB: {t8:?}");
+    assert!(
+        t8 <= t1 * 20 + Duration::from_millis(200),
+        "8x line took {t8:?}, 1x took {t1:?}"
+    );
+    // Digit groups on one line, for a service that expects them: it finishes, no panic.
     let many = "1234 5678 ".repeat(MAX_INPUT_BYTES / 10 - 1);
     let _ = recognise(many.as_bytes(), lookup("google"));
 }
