@@ -20,8 +20,15 @@ use crate::vault::{self, DecodeError, Service, SetKind, Status, Timestamp, Vault
 /// The document with its services still raw.
 pub struct PartialVault<'a> {
     version: u32,
-    services: BTreeMap<String, &'a RawValue>,
-    removed: Option<&'a RawValue>,
+    services: BTreeMap<String, &'a str>,
+    removed: Option<&'a str>,
+}
+
+/// A document split into its services' raw JSON texts, its version not yet checked.
+struct Split<'a> {
+    version: u64,
+    services: BTreeMap<String, &'a str>,
+    removed: Option<&'a str>,
 }
 
 #[derive(Deserialize)]
@@ -33,17 +40,33 @@ struct RawDoc<'a> {
     removed: Option<&'a RawValue>,
 }
 
-/// Splits a decrypted document into its services, decoding none of them.
+/// Splits a decrypted document into its services, decoding none of them: by the
+/// strict one-pass reader ([`scan`]), or by serde when that reader gives up.
 pub fn decode_partial(text: &str) -> Result<PartialVault<'_>, DecodeError> {
+    let doc = match scan::split(text) {
+        Some(doc) => doc,
+        None => split_by_serde(text)?,
+    };
+    vault::check_version(doc.version)?;
+    Ok(PartialVault {
+        version: u32::try_from(doc.version).unwrap_or(vault::FORMAT_VERSION),
+        services: doc.services,
+        removed: doc.removed,
+    })
+}
+
+/// The document split by serde.
+fn split_by_serde(text: &str) -> Result<Split<'_>, DecodeError> {
     match serde_json::from_str::<RawDoc>(text) {
-        Ok(doc) => {
-            vault::check_version(doc.version)?;
-            Ok(PartialVault {
-                version: u32::try_from(doc.version).unwrap_or(vault::FORMAT_VERSION),
-                services: doc.services,
-                removed: doc.removed,
-            })
-        }
+        Ok(doc) => Ok(Split {
+            version: doc.version,
+            services: doc
+                .services
+                .into_iter()
+                .map(|(k, v)| (k, v.get()))
+                .collect(),
+            removed: doc.removed.map(RawValue::get),
+        }),
         // The full decoder gives the precise message (a newer version, say).
         Err(_) => match vault::decode(text.as_bytes()) {
             Err(e) => Err(e),
@@ -61,7 +84,7 @@ impl<'a> PartialVault<'a> {
     }
 
     /// Every service still raw, in name order.
-    pub fn raw_services(&self) -> impl Iterator<Item = (&str, &'a RawValue)> {
+    pub fn raw_services(&self) -> impl Iterator<Item = (&str, &'a str)> {
         self.services
             .iter()
             .map(|(name, raw)| (name.as_str(), *raw))
@@ -69,7 +92,7 @@ impl<'a> PartialVault<'a> {
 
     /// The raw service `name` (with the name as the document spells it), or the
     /// unknown-service error with suggestions from every name.
-    pub fn raw_service(&self, name: &ServiceName) -> Result<(&str, &'a RawValue), TakeError> {
+    pub fn raw_service(&self, name: &ServiceName) -> Result<(&str, &'a str), TakeError> {
         match self.services.get_key_value(name.as_str()) {
             Some((key, raw)) => Ok((key.as_str(), *raw)),
             None => Err(TakeError::Rule(vault::unknown_service(
@@ -92,7 +115,7 @@ impl<'a> PartialVault<'a> {
     /// The whole document again, with `one`'s services in place of theirs: the same
     /// bytes `vault::encode` writes for the whole vault.
     pub fn encode_with(&self, one: &Vault) -> Zeroizing<Vec<u8>> {
-        let size: usize = self.services.values().map(|r| r.get().len() + 32).sum();
+        let size: usize = self.services.values().map(|r| r.len() + 32).sum();
         let mut out = Zeroizing::new(Vec::with_capacity(size + 4096));
         out.extend_from_slice(format!("{{\"version\":{},\"services\":{{", self.version).as_bytes());
         let mut first = true;
@@ -112,7 +135,7 @@ impl<'a> PartialVault<'a> {
             }
             match mine.next_if(|(n, _)| n.as_str() == key.as_str()) {
                 Some((name, service)) => put(&mut out, name.as_str(), &service_json(service)),
-                None => put(&mut out, key, raw.get().as_bytes()),
+                None => put(&mut out, key, raw.as_bytes()),
             }
         }
         for (name, service) in mine {
@@ -121,7 +144,7 @@ impl<'a> PartialVault<'a> {
         out.push(b'}');
         if let Some(removed) = self.removed {
             out.extend_from_slice(b",\"removed\":");
-            out.extend_from_slice(removed.get().as_bytes());
+            out.extend_from_slice(removed.as_bytes());
         }
         out.extend_from_slice(b"}\n");
         out
@@ -129,8 +152,8 @@ impl<'a> PartialVault<'a> {
 }
 
 /// One service of a split document, decoded.
-pub fn decode_service(raw: &RawValue) -> Result<Service, DecodeError> {
-    serde_json::from_str(raw.get()).map_err(vault::invalid)
+pub fn decode_service(raw: &str) -> Result<Service, DecodeError> {
+    serde_json::from_str(raw).map_err(vault::invalid)
 }
 
 fn service_json(service: &Service) -> Zeroizing<Vec<u8>> {
@@ -408,10 +431,21 @@ mod tests {
         ));
     }
 
-    /// The same answer from the fast reader as from serde, or the same error.
+    /// The same answer from the fast reader as from serde, or the same error: for
+    /// the counts and for the split.
     fn same_as_serde(text: &str) {
         let fast = decode_summaries(text).map_err(|e| e.to_string());
         let serde = summaries_by_serde(text).map_err(|e| e.to_string());
+        assert_eq!(fast, serde, "{text}");
+        let fast = decode_partial(text)
+            .map(|d| (u64::from(d.version), d.services, d.removed))
+            .map_err(|e| e.to_string());
+        let serde = split_by_serde(text)
+            .and_then(|d| {
+                vault::check_version(d.version)?;
+                Ok((d.version, d.services, d.removed))
+            })
+            .map_err(|e| e.to_string());
         assert_eq!(fast, serde, "{text}");
     }
 
@@ -424,6 +458,12 @@ mod tests {
             let (version, fast) = scan::summaries(text).expect("no fallback for a normal vault");
             assert_eq!(version, 1);
             assert_eq!(fast, summaries_by_serde(text).unwrap());
+            let fast = scan::split(text).expect("no fallback for a normal vault");
+            let serde = split_by_serde(text).unwrap();
+            assert_eq!(fast.version, 1);
+            assert_eq!(fast.services, serde.services);
+            assert!(fast.removed.is_some(), "the sample has a removed service");
+            assert_eq!(fast.removed, serde.removed);
         }
         // Shapes it leaves to serde, and documents serde refuses.
         for text in [
@@ -441,6 +481,27 @@ mod tests {
             r#"{"version":1,"services":{"a":{"added":"x","codes":[{"id":[1,-2.5e+3,true,false,null,{"k":"\n"}]}]}}}"#,
             r#"{"version":1,"services":{"a":{"added":"x","codes":[{"id":01}]}}}"#,
             r#" {"version":1,"services":{}} "#,
+            r#"{"version":1,"services":{},"removed":null}"#,
+            r#"{"version":1,"services":{},"removed":[{"x":1}],"other":{"k":[]}}"#,
+            r#"{"version":1,"services":{},"removed":[],"removed":[]}"#,
+            r#"{"version":1,"services":{},"services":{}}"#,
+            r#"{"version":1,"services":{"a":5,"a":{"k":"v"}}}"#,
+            r#"{"version":1,"services":[]}"#,
+            r#"{"version":0,"services":{}}"#,
+            r#"{"version":1,"services":{"a":{"k":"\u00e9"}}}"#,
+            r#"{"version":1,"services":{"a":{"k":"tab	inside"}}}"#,
+            // Code objects near the shape bcode writes, read by the general path.
+            r#"{"version":1,"services":{"a":{"added":"x","codes":[{"id":"1","code":"c","used":"2026-01-01T00:00:00Z"},{"id":"2","code":"d"}]}}}"#,
+            r#"{"version":1,"services":{"a":{"added":"x","codes":[{"id":"1","code":"c","used":"not a date"}]}}}"#,
+            r#"{"version":1,"services":{"a":{"added":"x","codes":[{"id":"1","code":"c","used":null}]}}}"#,
+            r#"{"version":1,"services":{"a":{"added":"x","codes":[{"id":"1","code":"c\"q","used":"2026-01-01T00:00:00Z"}]}}}"#,
+            r#"{"version":1,"services":{"a":{"added":"x","codes":[{"id":"1","code":"c","used":"2026-01-01T00:00:00Z","used":"2026-01-02T00:00:00Z"}]}}}"#,
+            r#"{"version":1,"services":{"a":{"added":"x","codes":[{"id":"1","code":"c","also_used":["2026-01-01T00:00:00Z"]}]}}}"#,
+            r#"{"version":1,"services":{"a":{"added":"x","codes":[{"id":"1","code":"c"} ,{"id":"2","code":"e"}]}}}"#,
+            r#"{"version":1,"services":{"a":{"added":"x","codes":[{"id":"1","code":"c"]}}}"#,
+            r#"{"version":1,"services":{"a":{"added":"x","codes":[{"id":"1","code":"c",}]}}}"#,
+            r#"{"version":1,"services":{"a":{"added":"x","codes":[{"id":"1","code":"c","used":"2026-01-01T00:00:00Z"]}}}"#,
+            r#"{"version":1,"services":{"a":{"added":"x","codes":[{"id":"1","code":"c","usedX":"2026-01-01T00:00:00Z"}]}}}"#,
         ] {
             same_as_serde(text);
         }

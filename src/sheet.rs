@@ -10,8 +10,6 @@ pub mod layout;
 
 use std::fmt::Write as _;
 
-use serde_json::value::RawValue;
-
 use crate::name::ServiceName;
 use crate::partial::{self, PartialVault, TakeError};
 use crate::sanitize;
@@ -68,7 +66,7 @@ pub struct Sheet<'v> {
 #[derive(Clone, Debug)]
 enum Entry<'v> {
     Decoded(&'v Service),
-    Raw(&'v RawValue),
+    Raw(&'v str),
 }
 
 /// What the sheet's header says, known before any section is laid out.
@@ -148,7 +146,7 @@ impl<'v> Sheet<'v> {
         now: Timestamp,
     ) -> Result<Sheet<'v>, TakeError> {
         let mut sheet = Sheet::empty(opts, now);
-        let mut chosen: Vec<(&str, &RawValue)> = if names.is_empty() {
+        let mut chosen: Vec<(&str, &str)> = if names.is_empty() {
             doc.raw_services().collect()
         } else {
             let mut chosen = Vec::with_capacity(names.len());

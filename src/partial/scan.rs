@@ -1,4 +1,5 @@
-//! The counts `bcode list` and `check` show, read in one strict pass over the document; pure.
+//! One strict pass over the vault document: the counts `bcode list` and `check` show,
+//! or the document split into its services (for the one-service paths); pure.
 //!
 //! serde_json spends about a thousand instructions on each code object when it
 //! only has to find whether the code has a `used` member: the visitor machinery,
@@ -9,6 +10,11 @@
 //! document with serde, which gives the answer or the precise error, so this
 //! path never accepts a document serde would refuse and never counts differently
 //! (a property test compares the two on valid and damaged documents).
+//!
+//! Most of a vault is code objects in the one shape bcode writes them,
+//! `{"id":"…","code":"…"}` with perhaps `"used":"…"` after: those are read by a
+//! path of their own, a few comparisons each; any other shape (a note, a
+//! history of uses, an escape, white space) is read by the general path.
 
 use std::collections::BTreeMap;
 
@@ -31,6 +37,29 @@ pub(super) fn summaries(text: &str) -> Option<(u64, BTreeMap<ServiceName, Summar
     })?;
     s.end()?;
     Some((version?, services.unwrap_or_default()))
+}
+
+/// The document split into its services, each checked and kept as its raw JSON
+/// text (none decoded), or `None` to use serde. The version is not checked here.
+pub(super) fn split(text: &str) -> Option<super::Split<'_>> {
+    let mut s = Scanner::new(text);
+    let mut version = None;
+    let mut services = None;
+    let mut removed = None;
+    s.open(b'{')?;
+    s.members(|s, key| match key {
+        "version" => set_once(&mut version, s.unsigned()?),
+        "services" => set_once(&mut services, s.raw_services()?),
+        "removed" => set_once(&mut removed, s.raw_value()?),
+        _ => s.skip_value(),
+    })?;
+    s.end()?;
+    Some(super::Split {
+        version: version?,
+        services: services.unwrap_or_default(),
+        // serde reads `null` as no archive.
+        removed: removed.filter(|raw| *raw != "null"),
+    })
 }
 
 /// Puts `value` in an empty `slot`: a repeated member is an error for serde.
@@ -57,6 +86,33 @@ const STOP: [bool; 256] = {
     stop[b'\\' as usize] = true;
     stop
 };
+
+/// Where the first byte that ends plain string content is in `b`. Most of the
+/// document is short strings (ids, codes, member names): eight bytes are checked
+/// at a time in a machine word, then the few left one by one.
+fn stop_in(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte that is zero: exact for the lowest such byte
+    // (a borrow only marks bytes above a true one), which is all that is read.
+    let zero = |y: u64| y.wrapping_sub(ONES) & !y;
+    let mut at = 0;
+    while let Some(word) = b.get(at..at + 8) {
+        let x = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        let below_space = x.wrapping_sub(ONES * 0x20) & !x;
+        let quote = zero(x ^ (ONES * u64::from(b'"')));
+        let backslash = zero(x ^ (ONES * u64::from(b'\\')));
+        let hits = (below_space | quote | backslash) & HIGH;
+        if hits != 0 {
+            return Some(at + hits.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    b[at..]
+        .iter()
+        .position(|&c| STOP[usize::from(c)])
+        .map(|i| at + i)
+}
 
 /// serde_json's limit: deeper documents are refused there.
 const MAX_DEPTH: usize = 120;
@@ -158,11 +214,7 @@ impl<'a> Scanner<'a> {
         let start = self.i;
         let mut escaped = false;
         loop {
-            // Most of the document is short strings: one table lookup a byte.
-            let run = self.b[self.i..]
-                .iter()
-                .position(|&c| STOP[usize::from(c)])?;
-            let end = self.i + run;
+            let end = self.i + stop_in(&self.b[self.i..])?;
             match self.b[end] {
                 b'"' => {
                     self.i = end;
@@ -210,10 +262,11 @@ impl<'a> Scanner<'a> {
         std::str::from_utf8(digits).ok()?.parse().ok()
     }
 
-    /// Any value, checked and passed over; its text.
+    /// Any value, checked and passed over.
     fn skip_value(&mut self) -> Option<()> {
         match self.peek()? {
             b'"' => self.string().map(drop),
+            b'{' if self.code_in_shape().is_some() => Some(()),
             b'{' => {
                 self.open(b'{')?;
                 self.members(|s, _| s.skip_value())
@@ -275,6 +328,18 @@ impl<'a> Scanner<'a> {
         Some(())
     }
 
+    /// The services object, each service's raw text by its name (a later one of
+    /// the same name wins, as with serde).
+    fn raw_services(&mut self) -> Option<BTreeMap<String, &'a str>> {
+        let mut out = BTreeMap::new();
+        self.open(b'{')?;
+        self.members(|s, key| {
+            out.insert(key.to_owned(), s.raw_value()?);
+            Some(())
+        })?;
+        Some(out)
+    }
+
     /// The services object.
     fn services(&mut self) -> Option<BTreeMap<ServiceName, Summary>> {
         let mut out = BTreeMap::new();
@@ -326,11 +391,18 @@ impl<'a> Scanner<'a> {
         self.open(b'[')?;
         self.elements(|s| {
             let mut used = None;
-            s.open(b'{')?;
-            s.members(|s, key| match key {
-                "used" => set_once(&mut used, s.timestamp()?),
-                _ => s.skip_value(),
-            })?;
+            s.ws();
+            if let Some(when) = s.code_in_shape() {
+                if let Some(when) = when {
+                    used = Some(Some(rfc3339(when)?));
+                }
+            } else {
+                s.open(b'{')?;
+                s.members(|s, key| match key {
+                    "used" => set_once(&mut used, s.timestamp()?),
+                    _ => s.skip_value(),
+                })?;
+            }
             total += 1;
             match used.flatten() {
                 None => unused += 1,
@@ -347,8 +419,69 @@ impl<'a> Scanner<'a> {
             self.literal(b"null")?;
             return Some(None);
         }
-        Timestamp::parse(self.plain_string()?, &Rfc3339)
-            .ok()
-            .map(Some)
+        rfc3339(self.plain_string()?).map(Some)
+    }
+
+    /// A code object at the cursor in the shape bcode writes, passed over:
+    /// `{"id":"…","code":"…"}` or `{"id":"…","code":"…","used":"…"}`, no white
+    /// space, no escapes. The raw `used` date if it has one. `None`, with the cursor
+    /// where it was, for anything else: the general path reads it.
+    fn code_in_shape(&mut self) -> Option<Option<&'a str>> {
+        let mut at = self.i;
+        // As deep as the general path would go (it opens the object).
+        (self.depth < MAX_DEPTH).then_some(())?;
+        self.shaped(&mut at, b"{\"id\":\"")?;
+        self.shaped(&mut at, b"\",\"code\":\"")?;
+        let used = match self.b.get(at + 1)? {
+            b'}' => None,
+            _ => Some(self.shaped(&mut at, b"\",\"used\":\"")?..at),
+        };
+        (self.b.get(at..at + 2)? == *b"\"}").then_some(())?;
+        let used = match used {
+            Some(range) => Some(self.t.get(range)?),
+            None => None,
+        };
+        self.i = at + 2;
+        Some(used)
+    }
+
+    /// In [`Self::code_in_shape`]: at `*at`, exactly `lead`, then plain string
+    /// content up to its closing quote, where `*at` is left; where the content starts.
+    fn shaped<const N: usize>(&self, at: &mut usize, lead: &[u8; N]) -> Option<usize> {
+        // Compared as an array, not a slice: a few word compares, no call.
+        let here: &[u8; N] = self.b.get(*at..*at + N)?.try_into().ok()?;
+        (here == lead).then_some(())?;
+        let start = *at + N;
+        let end = start + stop_in(&self.b[start..])?;
+        (self.b[end] == b'"').then_some(())?;
+        *at = end;
+        Some(start)
+    }
+}
+
+/// An RFC 3339 date, as `time::serde::rfc3339` reads it.
+fn rfc3339(text: &str) -> Option<Timestamp> {
+    Timestamp::parse(text, &Rfc3339).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The word-at-a-time search finds what a byte-at-a-time one finds.
+        #[test]
+        fn stop_in_finds_the_first_stop_byte(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::prelude::any::<u8>(),
+                    proptest::sample::select(vec![b'"', b'\\', 0x1f, 0x20, 0x21, 0x7f, 0x80, 0xff, 0]),
+                ],
+                0..40,
+            )
+        ) {
+            let naive = bytes.iter().position(|&c| c < 0x20 || c == b'"' || c == b'\\');
+            proptest::prop_assert_eq!(stop_in(&bytes), naive);
+        }
     }
 }
