@@ -20,14 +20,15 @@ use crate::vault::{self, DecodeError, Service, SetKind, Status, Timestamp, Vault
 /// The document with its services still raw.
 pub struct PartialVault<'a> {
     version: u32,
-    services: BTreeMap<String, &'a str>,
+    /// By name as the full decoder reads it (normalised), so both find the same services.
+    services: BTreeMap<ServiceName, &'a str>,
     removed: Option<&'a str>,
 }
 
 /// A document split into its services' raw JSON texts, its version not yet checked.
 struct Split<'a> {
     version: u64,
-    services: BTreeMap<String, &'a str>,
+    services: BTreeMap<ServiceName, &'a str>,
     removed: Option<&'a str>,
 }
 
@@ -35,7 +36,7 @@ struct Split<'a> {
 struct RawDoc<'a> {
     version: u64,
     #[serde(borrow, default)]
-    services: BTreeMap<String, &'a RawValue>,
+    services: BTreeMap<ServiceName, &'a RawValue>,
     #[serde(borrow, default)]
     removed: Option<&'a RawValue>,
 }
@@ -80,7 +81,7 @@ fn split_by_serde(text: &str) -> Result<Split<'_>, DecodeError> {
 impl<'a> PartialVault<'a> {
     /// The service names, in order.
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.services.keys().map(String::as_str)
+        self.services.keys().map(ServiceName::as_str)
     }
 
     /// Every service still raw, in name order.
@@ -93,7 +94,7 @@ impl<'a> PartialVault<'a> {
     /// The raw service `name` (with the name as the document spells it), or the
     /// unknown-service error with suggestions from every name.
     pub fn raw_service(&self, name: &ServiceName) -> Result<(&str, &'a str), TakeError> {
-        match self.services.get_key_value(name.as_str()) {
+        match self.services.get_key_value(name) {
             Some((key, raw)) => Ok((key.as_str(), *raw)),
             None => Err(TakeError::Rule(vault::unknown_service(
                 name.as_str(),
@@ -135,7 +136,7 @@ impl<'a> PartialVault<'a> {
             }
             match mine.next_if(|(n, _)| n.as_str() == key.as_str()) {
                 Some((name, service)) => put(&mut out, name.as_str(), &service_json(service)),
-                None => put(&mut out, key, raw.as_bytes()),
+                None => put(&mut out, key.as_str(), raw.as_bytes()),
             }
         }
         for (name, service) in mine {
@@ -372,6 +373,23 @@ mod tests {
         ));
     }
 
+    /// A name written by hand as `"ZZ "` is the service `zz` for every reader, as for
+    /// the full decoder, and is written back as the full encoder writes it.
+    #[test]
+    fn names_are_read_as_the_full_decoder_reads_them() {
+        let bytes = vault::encode(&sample());
+        let text = std::str::from_utf8(&bytes)
+            .unwrap()
+            .replace("\"zz\":", "\"ZZ \":");
+        let full = vault::decode(text.as_bytes()).unwrap();
+        let doc = decode_partial(&text).unwrap();
+        assert!(doc.names().any(|name| name == "zz"));
+        let one = doc.take(&n("zz")).unwrap();
+        assert_eq!(one.services[&n("zz")], full.services[&n("zz")]);
+        assert_eq!(*doc.encode_with(&one), *vault::encode(&full));
+        assert!(decode_summaries(&text).unwrap().contains_key(&n("zz")));
+    }
+
     #[test]
     fn counting_is_not_fooled_by_strings_or_layout() {
         let t = datetime!(2026-03-01 10:00 UTC);
@@ -486,6 +504,8 @@ mod tests {
             r#"{"version":1,"services":{},"removed":[],"removed":[]}"#,
             r#"{"version":1,"services":{},"services":{}}"#,
             r#"{"version":1,"services":{"a":5,"a":{"k":"v"}}}"#,
+            r#"{"version":1,"services":{"a":{"k":1},"A ":{"k":2}}}"#,
+            r#"{"version":1,"services":{"a b":{"k":1}}}"#,
             r#"{"version":1,"services":[]}"#,
             r#"{"version":0,"services":{}}"#,
             r#"{"version":1,"services":{"a":{"k":"\u00e9"}}}"#,

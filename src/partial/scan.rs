@@ -328,13 +328,13 @@ impl<'a> Scanner<'a> {
         Some(())
     }
 
-    /// The services object, each service's raw text by its name (a later one of
-    /// the same name wins, as with serde).
-    fn raw_services(&mut self) -> Option<BTreeMap<String, &'a str>> {
+    /// The services object, each service's raw text by its name, normalised as
+    /// the full decoder reads it (a later one of the same name wins, as with serde).
+    fn raw_services(&mut self) -> Option<BTreeMap<ServiceName, &'a str>> {
         let mut out = BTreeMap::new();
         self.open(b'{')?;
         self.members(|s, key| {
-            out.insert(key.to_owned(), s.raw_value()?);
+            out.insert(ServiceName::parse(key).ok()?, s.raw_value()?);
             Some(())
         })?;
         Some(out)
