@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Output};
 
@@ -115,6 +116,28 @@ fn age_decrypt(env: &TestEnv, identity: &Path, path: Option<&str>) -> Option<Str
 
 fn recipients_file(env: &TestEnv) -> String {
     std::fs::read_to_string(env.file("recipients")).unwrap()
+}
+
+/// Stores a set of GitHub codes (made from `seed`), then checks that `use` hands out
+/// its first code, both commands run with `var` set.
+fn add_then_use(env: &TestEnv, var: (&str, &OsStr), seed: u32) {
+    let codes = github_codes(seed, 16);
+    let out = env
+        .cmd()
+        .env(var.0, var.1)
+        .args(["add", "github"])
+        .write_stdin(github_file(&codes))
+        .output()
+        .unwrap();
+    ok(&out);
+    let out = env
+        .cmd()
+        .env(var.0, var.1)
+        .args(["use", "github"])
+        .output()
+        .unwrap();
+    ok(&out);
+    assert_eq!(stdout(&out).trim(), codes[0]);
 }
 
 fn ok(out: &Output) {
@@ -398,23 +421,7 @@ fn a_passphrase_protected_ssh_rsa_key_asks_for_its_passphrase() {
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
 
     ok(&init(&pass));
-    let codes = github_codes(7, 16);
-    let out = env
-        .cmd()
-        .env("BCODE_PASSPHRASE_FILE", &pass)
-        .args(["add", "github"])
-        .write_stdin(github_file(&codes))
-        .output()
-        .unwrap();
-    ok(&out);
-    let out = env
-        .cmd()
-        .env("BCODE_PASSPHRASE_FILE", &pass)
-        .args(["use", "github"])
-        .output()
-        .unwrap();
-    ok(&out);
-    assert_eq!(stdout(&out).trim(), codes[0]);
+    add_then_use(&env, ("BCODE_PASSPHRASE_FILE", pass.as_os_str()), 7);
     assert!(recipients_file(&env).starts_with("ssh-rsa "));
 
     // Its public half is read without the passphrase, to add it to another vault.
@@ -630,23 +637,7 @@ fn init_with_a_plugin_identity_file() {
     ok(&out);
     env.identity = Some(key);
     assert!(recipients_file(&env).starts_with("age1bcodetest1"));
-    let codes = github_codes(9, 16);
-    let out = env
-        .cmd()
-        .env("PATH", &path)
-        .args(["add", "github"])
-        .write_stdin(github_file(&codes))
-        .output()
-        .unwrap();
-    ok(&out);
-    let out = env
-        .cmd()
-        .env("PATH", &path)
-        .args(["use", "github"])
-        .output()
-        .unwrap();
-    ok(&out);
-    assert_eq!(stdout(&out).trim(), codes[0]);
+    add_then_use(&env, ("PATH", path.as_ref()), 9);
 }
 
 #[cfg(feature = "fault-injection")]
