@@ -91,8 +91,8 @@ impl<'a> PartialVault<'a> {
             .map(|(name, raw)| (name.as_str(), *raw))
     }
 
-    /// The raw service `name` (with the name as the document spells it), or the
-    /// unknown-service error with suggestions from every name.
+    /// The raw service `name` (with its normalised name), or the unknown-service
+    /// error with suggestions from every name.
     pub fn raw_service(&self, name: &ServiceName) -> Result<(&str, &'a str), TakeError> {
         match self.services.get_key_value(name) {
             Some((key, raw)) => Ok((key.as_str(), *raw)),
@@ -131,10 +131,10 @@ impl<'a> PartialVault<'a> {
         };
         let mut mine = one.services.iter().peekable();
         for (key, raw) in &self.services {
-            while let Some((name, service)) = mine.next_if(|(n, _)| n.as_str() < key.as_str()) {
+            while let Some((name, service)) = mine.next_if(|(n, _)| *n < key) {
                 put(&mut out, name.as_str(), &service_json(service));
             }
-            match mine.next_if(|(n, _)| n.as_str() == key.as_str()) {
+            match mine.next_if(|(n, _)| *n == key) {
                 Some((name, service)) => put(&mut out, name.as_str(), &service_json(service)),
                 None => put(&mut out, key.as_str(), raw.as_bytes()),
             }

@@ -26,22 +26,36 @@ use crate::vault::{self, SetKind, Timestamp};
 
 /// The document's version and every service's counts, or `None` to use serde.
 pub(super) fn summaries(text: &str) -> Option<(u64, BTreeMap<ServiceName, Summary>)> {
-    let mut s = Scanner::new(text);
-    let mut version = None;
-    let mut services = None;
-    s.open(b'{')?;
-    s.members(|s, key| match key {
-        "version" => set_once(&mut version, s.unsigned()?),
-        "services" => set_once(&mut services, s.services()?),
-        _ => s.skip_value(),
-    })?;
-    s.end()?;
-    Some((version?, services.unwrap_or_default()))
+    let doc = document(text, Scanner::service)?;
+    Some((doc.version, doc.services))
 }
 
 /// The document split into its services, each checked and kept as its raw JSON
 /// text (none decoded), or `None` to use serde. The version is not checked here.
 pub(super) fn split(text: &str) -> Option<super::Split<'_>> {
+    let doc = document(text, Scanner::raw_value)?;
+    Some(super::Split {
+        version: doc.version,
+        services: doc.services,
+        // serde reads `null` as no archive.
+        removed: doc.removed.filter(|raw| *raw != "null"),
+    })
+}
+
+/// The top level of a document, each service as `service` read it.
+struct Document<'a, T> {
+    version: u64,
+    services: BTreeMap<ServiceName, T>,
+    removed: Option<&'a str>,
+}
+
+/// Reads the whole document: its version, each service with `service`, keyed by
+/// its name as the full decoder reads it (normalised; a later one of the same name
+/// wins, as with serde), and the archive of removed services as raw text.
+fn document<'a, T>(
+    text: &'a str,
+    mut service: impl FnMut(&mut Scanner<'a>) -> Option<T>,
+) -> Option<Document<'a, T>> {
     let mut s = Scanner::new(text);
     let mut version = None;
     let mut services = None;
@@ -49,16 +63,23 @@ pub(super) fn split(text: &str) -> Option<super::Split<'_>> {
     s.open(b'{')?;
     s.members(|s, key| match key {
         "version" => set_once(&mut version, s.unsigned()?),
-        "services" => set_once(&mut services, s.raw_services()?),
+        "services" => {
+            let mut each = BTreeMap::new();
+            s.open(b'{')?;
+            s.members(|s, name| {
+                each.insert(ServiceName::parse(name).ok()?, service(s)?);
+                Some(())
+            })?;
+            set_once(&mut services, each)
+        }
         "removed" => set_once(&mut removed, s.raw_value()?),
         _ => s.skip_value(),
     })?;
     s.end()?;
-    Some(super::Split {
+    Some(Document {
         version: version?,
         services: services.unwrap_or_default(),
-        // serde reads `null` as no archive.
-        removed: removed.filter(|raw| *raw != "null"),
+        removed,
     })
 }
 
@@ -328,37 +349,6 @@ impl<'a> Scanner<'a> {
         Some(())
     }
 
-    /// The services object, each service's raw text by its name, normalised as
-    /// the full decoder reads it (a later one of the same name wins, as with serde).
-    fn raw_services(&mut self) -> Option<BTreeMap<ServiceName, &'a str>> {
-        let mut out = BTreeMap::new();
-        self.open(b'{')?;
-        self.members(|s, key| {
-            out.insert(ServiceName::parse(key).ok()?, s.raw_value()?);
-            Some(())
-        })?;
-        Some(out)
-    }
-
-    /// The services object.
-    fn services(&mut self) -> Option<BTreeMap<ServiceName, Summary>> {
-        let mut out = BTreeMap::new();
-        self.open(b'{')?;
-        self.members(|s, key| s.service_member(key, &mut out))?;
-        Some(out)
-    }
-
-    /// The service named `key` (a later one of the same name wins, as with serde).
-    fn service_member(
-        &mut self,
-        key: &str,
-        out: &mut BTreeMap<ServiceName, Summary>,
-    ) -> Option<()> {
-        let name = ServiceName::parse(key).ok()?;
-        out.insert(name, self.service()?);
-        Some(())
-    }
-
     /// One service: what `partial::summaries_of` reads with serde.
     fn service(&mut self) -> Option<Summary> {
         let mut added = None;
@@ -392,16 +382,16 @@ impl<'a> Scanner<'a> {
         self.elements(|s| {
             let mut used = None;
             s.ws();
-            if let Some(when) = s.code_in_shape() {
-                if let Some(when) = when {
-                    used = Some(Some(rfc3339(when)?));
+            match s.code_in_shape() {
+                Some(Some(when)) => used = Some(Some(rfc3339(when)?)),
+                Some(None) => {}
+                None => {
+                    s.open(b'{')?;
+                    s.members(|s, key| match key {
+                        "used" => set_once(&mut used, s.timestamp()?),
+                        _ => s.skip_value(),
+                    })?;
                 }
-            } else {
-                s.open(b'{')?;
-                s.members(|s, key| match key {
-                    "used" => set_once(&mut used, s.timestamp()?),
-                    _ => s.skip_value(),
-                })?;
             }
             total += 1;
             match used.flatten() {
